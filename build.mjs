@@ -1,0 +1,46 @@
+// Builds dist/ from src/ with esbuild: one row per output, sizes printed, the script-tag bundle held to a gzip budget.
+import { build } from 'esbuild';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { gzipSync, brotliCompressSync } from 'node:zlib';
+
+const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
+const banner = `/*! elevate-tracker v${version} | MIT */`;
+const browser = { platform: 'browser', target: ['es2020', 'chrome80', 'firefox78', 'safari14.1'] };
+const node = { platform: 'node', target: 'node20' };
+
+/** entry, esbuild options, outfile, gzip budget in bytes (script-tag bundle only). */
+const outputs = [
+  { entry: 'src/script.ts', outfile: 'dist/elevate-tracker.min.js', budget: 3072,
+    options: { ...browser, format: 'iife', minify: true } },
+  { entry: 'src/index.ts', outfile: 'dist/index.js',
+    options: { ...browser, format: 'esm', packages: 'external' } },
+  { entry: 'src/server/index.ts', outfile: 'dist/server.js',
+    options: { ...node, format: 'esm', packages: 'external' } },
+  { entry: 'src/server/cli.ts', outfile: 'dist/cli.js',
+    options: { ...node, format: 'esm', packages: 'external', banner: { js: `#!/usr/bin/env node\n${banner}` } } },
+];
+
+rmSync('dist', { recursive: true, force: true });
+const present = outputs.filter(({ entry }) => existsSync(entry));
+await Promise.all(present.map(({ entry, outfile, options }) =>
+  build({ entryPoints: [entry], outfile, bundle: true, sourcemap: true, legalComments: 'none',
+    banner: { js: banner }, define: { __VERSION__: JSON.stringify(version) }, logLevel: 'warning', ...options })));
+
+// Declarations for the npm entries (tsc reads tsconfig.build.json).
+execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
+
+let overBudget = false;
+const rows = present.map(({ outfile, budget }) => {
+  const code = readFileSync(outfile);
+  const gzip = gzipSync(code, { level: 9 }).length;
+  const brotli = brotliCompressSync(code).length;
+  const verdict = budget === undefined ? '' : gzip <= budget ? `≤ ${budget} ok` : `> ${budget} OVER BUDGET`;
+  if (budget !== undefined && gzip > budget) overBudget = true;
+  return { output: outfile, raw: code.length, gzip, brotli, budget: verdict };
+});
+console.table(rows);
+if (overBudget) {
+  console.error('build: the script-tag bundle is over its gzip budget');
+  process.exit(1);
+}

@@ -1,0 +1,91 @@
+/** Options of `createTracker` and the script tag (each option has a kebab-case `data-*` twin). */
+export interface TrackerOptions {
+  /** Elevate cluster ID, e.g. `"w00000000"`. Requests go to `https://{clusterId}.api.esales.apptus.cloud`. Required unless `apiBase` is given. */
+  clusterId?: string;
+  /** Market identifier; must match the market in the Elevate data feed, e.g. `"UK"`. Required. */
+  market: string;
+  /** Base URL replacing the cluster's, for a proxy or a local server: https, or http on localhost/127.0.0.1. Defaults to the cluster's URL. */
+  apiBase?: string;
+  /** Attribute that carries an Elevate ticket on tiles, suggestions and banners. Defaults to `"data-elevate-ticket"`. */
+  ticketAttribute?: string;
+  /** Cookie domain, e.g. `"example.com"` to share the keys across subdomains. Defaults to the page's host only. */
+  cookieDomain?: string;
+  /** Name of the cookie holding the customerKey. Defaults to `"elevate_customer_key"`. */
+  customerKeyCookie?: string;
+  /** Name of the cookie holding the sessionKey. Defaults to `"elevate_session_key"`. */
+  sessionKeyCookie?: string;
+  /** Minutes without tracker activity after which a new session starts (at most 1440). Defaults to `30`. */
+  sessionTimeout?: number;
+  /** Log every notification and its outcome to the console. Defaults to `false`. */
+  debug?: boolean;
+}
+
+/** Validated options with defaults applied; `apiBase` is always set, without a trailing slash. */
+export type Config = Required<Omit<TrackerOptions, 'clusterId' | 'cookieDomain'>> & Pick<TrackerOptions, 'cookieDomain'>;
+
+/** Thrown by `createTracker` for a bad option; the script tag prints the same message with `console.error`. */
+export class ElevateConfigError extends Error {
+  /** The option at fault, e.g. `"clusterId"`. */
+  readonly option: string;
+  constructor(option: string, message: string) {
+    super(message);
+    this.name = 'ElevateConfigError';
+    this.option = option;
+  }
+}
+
+const COOKIE_NAME = /^[\w!#$%&'*+.^`|~-]{1,64}$/;
+
+/** An https URL (http only on localhost) that a path can be appended to. */
+function isApiBase(value: string) {
+  try {
+    const url = new URL(value);
+    return (url.protocol == 'https:' || (url.protocol == 'http:' && /^(localhost|127\.0\.0\.1|\[::1\])$/.test(url.hostname)))
+      && !url.search && !url.hash && !url.username;
+  } catch { /* not a URL */ }
+}
+
+/** Every option: its default, its rule and an example of a valid value, which the messages quote. */
+const options: Record<keyof TrackerOptions, [defaultValue: unknown, rule: RegExp | ((value: any) => unknown), example: string]> = {
+  clusterId: [, /^[a-z\d](?:[a-z\d-]{0,61}[a-z\d])?$/i, '"w00000000" (letters, digits, hyphens)'],
+  market: [, /\S/, '"UK"'],
+  apiBase: [, isApiBase, '"https://shop.example/elevate" (https; http only on localhost)'],
+  ticketAttribute: ['data-elevate-ticket', /^[a-z_][\w.-]*$/i, '"data-elevate-ticket"'],
+  cookieDomain: [, /^\.?[a-z\d-]+(\.[a-z\d-]+)*$/i, '"example.com"'],
+  customerKeyCookie: ['elevate_customer_key', COOKIE_NAME, '"elevate_ck"'],
+  sessionKeyCookie: ['elevate_session_key', COOKIE_NAME, '"elevate_sk"'],
+  sessionTimeout: [30, (value) => value > 0 && value <= 1440, '30 (minutes, at most 1440)'],
+  debug: [false, (value) => value === !!value, 'true'],
+};
+
+/** The option names; the script tag reads exactly these from its `data-*` attributes. */
+export const optionNames = Object.keys(options) as (keyof TrackerOptions)[];
+
+/** `clusterId` → `data-cluster-id`, so a message names both ways of setting an option. */
+const attributeOf = (name: string) => 'data-' + name.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());
+
+/** Catches a misspelt option from npm users (the script tag reads only known attributes). */
+export function rejectUnknownOptions(given: object): void {
+  for (const name in given) {
+    if (!(name in options)) throw new ElevateConfigError(name, `Unknown option ${name}; known options: ${optionNames.join(', ')}.`);
+  }
+}
+
+/** Validates options once, at the boundary; throws an ElevateConfigError naming the first bad option. */
+export function resolveConfig(given: TrackerOptions): Config {
+  const config: Record<string, any> = {};
+  for (const name of optionNames) {
+    const [defaultValue, rule, example] = options[name];
+    const value = config[name] = given[name] ?? defaultValue;
+    // clusterId is optional only next to apiBase; cookieDomain is optional.
+    const isRequired = name == 'market' || (name == 'clusterId' && given.apiBase == null);
+    const isValid = typeof rule == 'function' ? rule(value) : typeof value == 'string' && rule.test(value);
+    if (value === undefined ? isRequired : !isValid) {
+      throw new ElevateConfigError(name, `Option ${name} (${attributeOf(name)}) is ${value === undefined ? 'missing' : `invalid: ${JSON.stringify(value)}`}. Example: ${example}.`);
+    }
+  }
+  // Only a DNS label becomes part of the host name, so no config can point requests at another host.
+  config.apiBase = config.apiBase?.replace(/\/+$/, '') ?? `https://${config.clusterId}.api.esales.apptus.cloud`;
+  config.sessionTimeout *= 60_000;
+  return config as Config;
+}

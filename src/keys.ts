@@ -1,0 +1,105 @@
+import { v4 as newKey, validate as isUuid } from 'uuid';
+import type { Config } from './config';
+import type { CookieJar } from './cookie-jar';
+
+/** The pair of keys every notification carries. */
+export interface Keys {
+  customerKey: string;
+  sessionKey: string;
+}
+
+/** Keys held in memory, read from cookies at start and when the tab comes back, written only when they change. */
+export interface KeyStore extends Keys {
+  /** Reads the cookies again: another tab may have rotated the session or signed the visitor in or out. */
+  load(): void;
+  /** Marks tracker activity; rotates an expired session first. No cookie access. */
+  touch(): void;
+  /** Starts a new session (after an end notification), for a new visitor too on sign-out. */
+  rotate(isNewVisitor?: boolean): void;
+  /** Writes what changed since the last write. */
+  persist(): void;
+}
+
+const DAY = 86_400_000;
+
+/** A customerKey is a UUID or a site's own key: 1–256 URL-safe characters, never an e-mail address. */
+export const isCustomerKey = (value: unknown): value is string =>
+  typeof value == 'string' && /^[\w.:+/=~-]{1,256}$/.test(value);
+
+/**
+ * Key lifecycle. The session cookie expires when the session does (after `sessionTimeout` without activity, or at
+ * 00:00 UTC when Elevate ends every session), so its presence alone says the session is alive: a new page adopts
+ * it, or starts a new session. Cookies are read at start and when the tab comes back (one `document.cookie` read
+ * each), and never on the click path: a cookie access is a synchronous round-trip to the browser process.
+ */
+export function createKeyStore(config: Config, jar: CookieJar, now: () => number = Date.now): KeyStore {
+  const { customerKeyCookie, sessionKeyCookie, sessionTimeout } = config;
+  /** Sliding refreshes of the session cookie are written at most once a minute (a tenth of a short timeout). */
+  const refreshInterval = Math.min(60_000, sessionTimeout / 10);
+  /** When the session in memory expires, and what the cookies say. */
+  let activeUntil = 0;
+  let writtenUntil = 0;
+  let writtenKeys = '';
+  let writeScheduled = false;
+
+  const deadline = (time: number) => Math.min(time + sessionTimeout, (Math.floor(time / DAY) + 1) * DAY);
+
+  const store: KeyStore = {
+    customerKey: '',
+    sessionKey: '',
+
+    load() {
+      const cookies = jar.readAll();
+      const storedCustomerKey = cookies[customerKeyCookie];
+      const storedSessionKey = cookies[sessionKeyCookie];
+      const isStarting = !store.customerKey;
+      // Garbage or tampered values are replaced; on a later read they leave the keys in memory as they are
+      // (cookies blocked or cleared since).
+      if (isCustomerKey(storedCustomerKey)) store.customerKey = storedCustomerKey;
+      else if (isStarting) store.customerKey = newKey();
+      if (isUuid(storedSessionKey)) {
+        // The cookie is there, so the session is alive.
+        store.sessionKey = storedSessionKey;
+        activeUntil = Math.max(activeUntil, deadline(now()));
+      } else if (isStarting) {
+        store.rotate();
+      }
+      if (isStarting) {
+        writtenKeys = ''; // a page view is activity, and refreshes the customerKey's 365 days
+        store.persist();
+      } else {
+        writtenKeys = store.customerKey + store.sessionKey;
+        writtenUntil = activeUntil;
+      }
+    },
+
+    touch() {
+      const time = now();
+      if (time >= activeUntil) store.rotate();
+      activeUntil = deadline(time);
+      if (writtenKeys != store.customerKey + store.sessionKey || activeUntil - writtenUntil > refreshInterval) {
+        // Written in a task of its own, off the click path; `pagehide` writes it if the page goes first.
+        if (!writeScheduled) setTimeout(store.persist, 0);
+        writeScheduled = true;
+      }
+    },
+
+    rotate(isNewVisitor) {
+      if (isNewVisitor) store.customerKey = newKey();
+      store.sessionKey = newKey();
+      activeUntil = deadline(now());
+    },
+
+    persist() {
+      writeScheduled = false;
+      if (writtenKeys != store.customerKey + store.sessionKey || writtenUntil != activeUntil) {
+        jar.write(customerKeyCookie, store.customerKey, new Date(now() + 365 * DAY));
+        jar.write(sessionKeyCookie, store.sessionKey, new Date(activeUntil));
+        writtenKeys = store.customerKey + store.sessionKey;
+        writtenUntil = activeUntil;
+      }
+    },
+  };
+  store.load();
+  return store;
+}

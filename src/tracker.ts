@@ -1,0 +1,112 @@
+import { createCookieJar } from './cookie-jar';
+import { listenForClicks } from './clicks';
+import { rejectUnknownOptions, resolveConfig, type Config, type TrackerOptions } from './config';
+import { isCustomerKey, createKeyStore, type Keys } from './keys';
+import { listen } from './listen';
+import { createDebug, logError } from './log';
+import { isTicket, notificationUrl, sendNotification, type NotificationType } from './notifications';
+
+/** A running tracker. Methods never throw; after `destroy()` they do nothing. */
+export interface Tracker {
+  /** The visitor's key (a UUID, or the key given to `setCustomerKey`). */
+  readonly customerKey: string;
+  /** The current session's key (a UUID). */
+  readonly sessionKey: string;
+  /** Sends a click notification for a ticket (tiles with the ticket attribute are tracked without this). */
+  click(ticket: string): void;
+  /** Sends an end notification for the current session, then starts a new session. */
+  end(): void;
+  /** Uses a signed-in visitor's own key from now on (a secret customer-bound key, never an e-mail); keeps the session. */
+  setCustomerKey(key: string): void;
+  /** Sign-out: new customerKey and sessionKey. */
+  reset(): void;
+  /** Removes every listener; the tracker does nothing afterwards. */
+  destroy(): void;
+}
+
+/** Clicks within this time on the same ticket are one click (a double click). */
+const REPEAT_WINDOW = 1000;
+/** Shared by every copy of the tracker on a page (script tag and npm builds alike): the click listener in charge. */
+const CLICK_OWNER = Symbol.for('elevate-tracker.clicks');
+
+/**
+ * Creates the tracker: validates the options (throws `ElevateConfigError`), reads the keys, and listens for clicks
+ * on ticketed elements. Without a DOM (server-side rendering) it returns a tracker that does nothing.
+ */
+export function createTracker(options: TrackerOptions): Tracker {
+  rejectUnknownOptions(options);
+  const config = resolveConfig(options);
+  if (typeof document != 'undefined') return startTracker(config);
+  const nothing = () => {};
+  return { customerKey: '', sessionKey: '', click: nothing, end: nothing, setCustomerKey: nothing, reset: nothing, destroy: nothing };
+}
+
+/** Starts a tracker in the page with validated options. */
+export function startTracker(config: Config): Tracker {
+  const debug = createDebug(config.debug);
+  const keys = createKeyStore(config, createCookieJar(config.cookieDomain));
+  const page = globalThis as { [CLICK_OWNER]?: () => void };
+  let lastTicket = '';
+  let lastClickAt = 0;
+
+  const notify = (type: NotificationType, sessionKeys: Keys, ticket?: string) =>
+    sendNotification(notificationUrl(config.apiBase, config.market, type, sessionKeys),
+      ticket && JSON.stringify({ ticket }), debug);
+
+  function click(ticket: string) {
+    const time = Date.now();
+    if (!stops.length) return;
+    if (!isTicket(ticket)) return debug('skipped: empty or too long', ticket);
+    if (ticket == lastTicket && time - lastClickAt < REPEAT_WINDOW) return debug('skipped: repeated', ticket);
+    lastTicket = ticket;
+    lastClickAt = time;
+    keys.touch();
+    notify('click', keys, ticket);
+  }
+
+  // The newest tracker on a page owns click tracking, so two trackers never count a click twice.
+  page[CLICK_OWNER]?.();
+  const stopClicks = listenForClicks(click, config.ticketAttribute);
+  const releaseClicks = () => {
+    stopClicks();
+    if (page[CLICK_OWNER] == releaseClicks) delete page[CLICK_OWNER];
+  };
+  page[CLICK_OWNER] = releaseClicks;
+
+  const stops = [
+    releaseClicks,
+    listen(document, 'visibilitychange', () => document.hidden ? keys.persist() : keys.load()),
+    listen(window, 'pagehide', keys.persist),
+    // A page restored from the back/forward cache is a fresh page view: another tab may have rotated the keys.
+    listen(window, 'pageshow', (event: PageTransitionEvent) => event.persisted && keys.load()),
+  ];
+
+  debug('started', keys);
+  return {
+    get customerKey() { return keys.customerKey; },
+    get sessionKey() { return keys.sessionKey; },
+    click,
+    end() {
+      if (!stops.length) return;
+      // Ends the session in memory as it is: an expired one is not renewed only to be ended.
+      notify('end', keys);
+      keys.rotate();
+      keys.persist();
+    },
+    setCustomerKey(key) {
+      if (!stops.length) return;
+      if (!isCustomerKey(key)) return logError(`setCustomerKey: ${JSON.stringify(key)} is not a key; use a secret customer-bound key (up to 256 of A-Z a-z 0-9 . _ - : + / = ~), never an e-mail.`);
+      keys.customerKey = key;
+      keys.persist();
+    },
+    reset() {
+      if (!stops.length) return;
+      keys.rotate(true);
+      keys.persist();
+    },
+    destroy() {
+      keys.persist();
+      stops.splice(0).forEach((stop) => stop());
+    },
+  };
+}

@@ -1,0 +1,136 @@
+// Real servers and a real Chromium for the browser tests: the storefront pages on one origin, the Elevate
+// stand-in on another (a different port), so every request crosses origins as on a real storefront.
+import { createServer, type Server } from 'node:http';
+import { readFile } from 'node:fs/promises';
+import { extname, join, normalize } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright';
+import { inject } from 'vitest';
+import { createElevateStandIn } from '../../demo/elevate-standin.mjs';
+import { CHROMIUM_ARGS } from './chromium.ts';
+
+const ROOT = new URL('../../', import.meta.url).pathname;
+const TYPES: Record<string, string> = { '.js': 'text/javascript', '.mjs': 'text/javascript', '.map': 'application/json', '.html': 'text/html' };
+/** Only these folders of the repository are served to pages. */
+const STATIC = ['/dist/', '/node_modules/uuid/', '/node_modules/js-cookie/'];
+
+/** The two builds every browser spec runs against. */
+export type Build = 'script' | 'esm';
+export const BUILDS: Build[] = ['script', 'esm'];
+
+export interface PageSpec {
+  /** Tracker options; for the script tag they become `data-*` attributes. */
+  options?: Record<string, unknown>;
+  /** Markup of the page body. */
+  body?: string;
+  /** A classic script that runs before the tracker loads (e.g. a command queue). */
+  before?: string;
+  /** Extra `<head>` markup. */
+  head?: string;
+}
+
+const kebab = (name: string) => name.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());
+const escapeAttribute = (value: string) => value.replace(/&/g, '&amp;').replace(/"/g, '&quot;');
+
+/** A page that loads the tracker with `build`; the ESM page exposes its tracker as `window.elevateTracker` too. */
+export function trackerPage(build: Build, { options = {}, body = '', before = '', head = '' }: PageSpec): string {
+  const loader = build == 'script'
+    ? `<script src="/dist/elevate-tracker.min.js" ${Object.entries(options)
+      .map(([name, value]) => value === true ? `data-${kebab(name)}` : `data-${kebab(name)}="${escapeAttribute(String(value))}"`)
+      .join(' ')} async></script>`
+    : `<script type="importmap">${JSON.stringify({ imports: {
+      uuid: '/node_modules/uuid/dist/index.js', 'js-cookie': '/node_modules/js-cookie/dist/js.cookie.mjs' } })}</script>
+<script type="module">
+import { createTracker } from '/dist/index.js';
+try {
+  window.elevateTracker = createTracker(${JSON.stringify(options)});
+} catch (error) {
+  window.configError = { name: error.name, option: error.option, message: error.message, isTyped: error instanceof Error };
+}
+</script>`;
+  return `<!doctype html><html><head><meta charset="utf-8"><title>shop</title>${head}
+${before ? `<script>${before}</script>` : ''}${loader}</head><body>${body}</body></html>`;
+}
+
+export interface OpenedPage {
+  page: Page;
+  context: BrowserContext;
+  /** Uncaught exceptions in the page. */
+  pageErrors: Error[];
+  /** Console messages of type error. */
+  consoleErrors: string[];
+}
+
+export interface Harness {
+  browser: Browser;
+  api: ReturnType<typeof createElevateStandIn>;
+  /** The stand-in's origin, e.g. http://127.0.0.1:40123. */
+  apiBase: string;
+  /** The storefront's origin. */
+  siteUrl: string;
+  /** Serves `html` at `path` on the storefront origin. */
+  setPage(path: string, html: string): void;
+  /** A fresh context (own cookies and storage) with a page; errors are collected. */
+  openPage(options?: BrowserContextOptions): Promise<OpenedPage>;
+  /** Opens `path` and waits for the tracker to be up. */
+  gotoTracked(opened: OpenedPage, path: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startHarness(launchArgs: string[] = []): Promise<Harness> {
+  const api = createElevateStandIn();
+  const apiBase = await api.listen();
+  const pages = new Map<string, string>();
+  const site: Server = createServer(async (request, response) => {
+    const path = normalize(decodeURIComponent(new URL(request.url!, 'http://x').pathname));
+    const html = pages.get(path);
+    if (html != null) {
+      response.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' }).end(html);
+    } else if (STATIC.some((prefix) => path.startsWith(prefix))) {
+      try {
+        const file = await readFile(join(ROOT, path));
+        response.writeHead(200, { 'Content-Type': TYPES[extname(path)] ?? 'application/octet-stream' }).end(file);
+      } catch {
+        response.writeHead(404).end();
+      }
+    } else {
+      response.writeHead(404).end();
+    }
+  });
+  await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
+  const siteUrl = `http://127.0.0.1:${(site.address() as { port: number }).port}`;
+  const browser = await chromium.launch({ executablePath: inject('chromiumPath'), args: [...CHROMIUM_ARGS, ...launchArgs] });
+  const contexts: BrowserContext[] = [];
+
+  return {
+    browser, api, apiBase, siteUrl,
+    setPage: (path, html) => pages.set(path, html),
+    async openPage(options) {
+      const context = await browser.newContext(options);
+      contexts.push(context);
+      const page = await context.newPage();
+      const opened: OpenedPage = { page, context, pageErrors: [], consoleErrors: [] };
+      page.on('pageerror', (error) => opened.pageErrors.push(error));
+      page.on('console', (message) => message.type() == 'error' && opened.consoleErrors.push(message.text()));
+      return opened;
+    },
+    async gotoTracked({ page }, path) {
+      await page.goto(new URL(path, siteUrl).href);
+      await page.waitForFunction(() => (window as any).elevateTracker?.click);
+    },
+    async close() {
+      await Promise.all(contexts.map((context) => context.close().catch(() => {})));
+      await browser.close();
+      await api.close();
+      await new Promise((resolve) => site.close(resolve));
+    },
+  };
+}
+
+/** The tracker cookies of a context, by name. */
+export async function trackerCookies(context: BrowserContext): Promise<Record<string, string>> {
+  const cookies = await context.cookies();
+  return Object.fromEntries(cookies.filter((cookie) => cookie.name.startsWith('elevate_')).map((cookie) => [cookie.name, cookie.value]));
+}
+
+/** Resolves after `ms`. */
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
