@@ -1,5 +1,4 @@
 import type { Keys } from './keys';
-import type { Debug } from './log';
 
 /** Notification types of the Elevate API (../shared/spec/notifications-*-v2.txt). */
 export type NotificationType = 'click' | 'end';
@@ -15,26 +14,4 @@ export const isTicket = (ticket: unknown): ticket is string =>
 export function notificationUrl(apiBase: string, market: string, type: NotificationType, keys: Keys): string {
   const query = new URLSearchParams({ customerKey: keys.customerKey, market, sessionKey: keys.sessionKey });
   return `${apiBase}/api/v2/notifications/${type}?${query}`;
-}
-
-/** `fetch` with `keepalive` outlives the page (a click that navigates) and, unlike sendBeacon, shows the answer. */
-const canKeepAlive = typeof Request == 'function' && 'keepalive' in Request.prototype;
-
-/**
- * POSTs a notification without a CORS preflight: credentials omitted, the body a string, so it goes as
- * text/plain;charset=utf-8, which the spec allows for `{"ticket":"…"}`. Never throws.
- */
-export function sendNotification(url: string, body: string | undefined, debug: Debug): void {
-  try {
-    if (canKeepAlive) {
-      fetch(url, { method: 'POST', body, keepalive: true, credentials: 'omit' }).then(
-        (response) => debug(response.status, url, body),
-        (error) => debug(error, url, body),
-      );
-    } else {
-      debug(navigator.sendBeacon(url, body) ? 'beacon queued' : 'beacon refused', url, body);
-    }
-  } catch (error) {
-    debug(error, url, body);
-  }
 }

@@ -4,7 +4,8 @@ import { rejectUnknownOptions, resolveConfig, type Config, type TrackerOptions }
 import { isCustomerKey, createKeyStore, type Keys } from './keys';
 import { listen } from './listen';
 import { createDebug, logError } from './log';
-import { isTicket, notificationUrl, sendNotification, type NotificationType } from './notifications';
+import { isTicket, notificationUrl, type NotificationType } from './notifications';
+import { createOutbox, OUTBOX_KEY } from './outbox';
 
 /** A running tracker. Methods never throw; after `destroy()` they do nothing. */
 export interface Tracker {
@@ -45,13 +46,22 @@ export function createTracker(options: TrackerOptions): Tracker {
 export function startTracker(config: Config): Tracker {
   const debug = createDebug(config.debug);
   const keys = createKeyStore(config, createCookieJar(config.cookieDomain));
+  const outbox = createOutbox(debug);
   const page = globalThis as { [CLICK_OWNER]?: () => void };
   let lastTicket = '';
   let lastClickAt = 0;
 
   const notify = (type: NotificationType, sessionKeys: Keys, ticket?: string) =>
-    sendNotification(notificationUrl(config.apiBase, config.market, type, sessionKeys),
-      ticket && JSON.stringify({ ticket }), debug);
+    outbox.send(notificationUrl(config.apiBase, config.market, type, sessionKeys), ticket && JSON.stringify({ ticket }));
+  /** The tab is back, or restored from the back/forward cache: another tab may have rotated the keys. */
+  const resume = () => {
+    keys.load();
+    outbox.adopt();
+  };
+  const suspend = (isLeaving?: boolean) => {
+    keys.persist();
+    outbox.release(isLeaving);
+  };
 
   function click(ticket: string) {
     const time = Date.now();
@@ -73,13 +83,18 @@ export function startTracker(config: Config): Tracker {
   };
   page[CLICK_OWNER] = releaseClicks;
 
+  // Page lifecycle (https://developer.chrome.com/docs/web-platform/page-lifecycle-api): never `unload`, which
+  // would keep the page out of the back/forward cache.
   const stops = [
     releaseClicks,
-    listen(document, 'visibilitychange', () => document.hidden ? keys.persist() : keys.load()),
-    listen(window, 'pagehide', keys.persist),
-    // A page restored from the back/forward cache is a fresh page view: another tab may have rotated the keys.
-    listen(window, 'pageshow', (event: PageTransitionEvent) => event.persisted && keys.load()),
+    listen(document, 'visibilitychange', () => document.hidden ? suspend() : resume()),
+    listen(window, 'pagehide', () => suspend(true)),
+    listen(window, 'pageshow', (event: PageTransitionEvent) => event.persisted && resume()),
+    listen(window, 'online', outbox.flush),
+    // Another tab went away and stored what it could not deliver.
+    listen(window, 'storage', (event: StorageEvent) => event.key == OUTBOX_KEY && event.newValue && !document.hidden && outbox.adopt()),
   ];
+  outbox.adopt();
 
   debug('started', keys);
   return {
@@ -105,7 +120,7 @@ export function startTracker(config: Config): Tracker {
       keys.persist();
     },
     destroy() {
-      keys.persist();
+      if (stops.length) suspend();
       stops.splice(0).forEach((stop) => stop());
     },
   };

@@ -14,7 +14,10 @@ const TILES = `
 let h: Harness;
 beforeAll(async () => { h = await startHarness(); });
 afterAll(async () => { await h?.close(); });
-beforeEach(() => h.api.reset());
+beforeEach(async () => {
+  await h.closePages();
+  h.api.reset();
+});
 
 describe.each(BUILDS)('%s build', (build) => {
   const options = () => ({ apiBase: h.apiBase, market: 'UK' });

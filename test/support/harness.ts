@@ -67,10 +67,12 @@ export interface Harness {
   apiBase: string;
   /** The storefront's origin. */
   siteUrl: string;
-  /** Serves `html` at `path` on the storefront origin. */
-  setPage(path: string, html: string): void;
+  /** Serves `html` at `path` on the storefront origin, with extra response headers. */
+  setPage(path: string, html: string, headers?: Record<string, string>): void;
   /** A fresh context (own cookies and storage) with a page; errors are collected. */
   openPage(options?: BrowserContextOptions): Promise<OpenedPage>;
+  /** Closes every context opened so far: no page of an earlier test keeps sending. */
+  closePages(): Promise<void>;
   /** Opens `path` and waits for the tracker to be up. */
   gotoTracked(opened: OpenedPage, path: string): Promise<void>;
   close(): Promise<void>;
@@ -80,11 +82,12 @@ export async function startHarness(launchArgs: string[] = []): Promise<Harness> 
   const api = createElevateStandIn();
   const apiBase = await api.listen();
   const pages = new Map<string, string>();
+  const headers = new Map<string, Record<string, string>>();
   const site: Server = createServer(async (request, response) => {
     const path = normalize(decodeURIComponent(new URL(request.url!, 'http://x').pathname));
     const html = pages.get(path);
     if (html != null) {
-      response.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' }).end(html);
+      response.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', ...headers.get(path) }).end(html);
     } else if (STATIC.some((prefix) => path.startsWith(prefix))) {
       try {
         const file = await readFile(join(ROOT, path));
@@ -103,7 +106,10 @@ export async function startHarness(launchArgs: string[] = []): Promise<Harness> 
 
   return {
     browser, api, apiBase, siteUrl,
-    setPage: (path, html) => pages.set(path, html),
+    setPage(path, html, extraHeaders = {}) {
+      pages.set(path, html);
+      headers.set(path, extraHeaders);
+    },
     async openPage(options) {
       const context = await browser.newContext(options);
       contexts.push(context);
@@ -112,6 +118,9 @@ export async function startHarness(launchArgs: string[] = []): Promise<Harness> 
       page.on('pageerror', (error) => opened.pageErrors.push(error));
       page.on('console', (message) => message.type() == 'error' && opened.consoleErrors.push(message.text()));
       return opened;
+    },
+    async closePages() {
+      await Promise.all(contexts.splice(0).map((context) => context.close().catch(() => {})));
     },
     async gotoTracked({ page }, path) {
       await page.goto(new URL(path, siteUrl).href);

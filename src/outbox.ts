@@ -1,0 +1,170 @@
+import type { Debug } from './log';
+
+/** A notification on its way: URL (with the keys), body, when it was made, how often it was tried. */
+interface Entry {
+  url: string;
+  body?: string;
+  createdAt: number;
+  attempts: number;
+  /** When the next attempt is due. */
+  dueAt: number;
+  isInFlight?: boolean;
+}
+
+/** Delivers notifications at least once: retries failures, keeps what is undelivered across pages. */
+export interface Outbox {
+  /** Sends a notification now, and later again if it fails. */
+  send(url: string, body?: string): void;
+  /** Sends what is due (also when the browser comes back online). */
+  flush(): void;
+  /** Takes over what pages that went away left in storage. */
+  adopt(): void;
+  /** The page is hidden or going away: beacons what can go now and stores the rest for the next page. */
+  release(isLeaving?: boolean): void;
+}
+
+export const OUTBOX_KEY = 'elevate_outbox';
+const MAX_ATTEMPTS = 10;
+const MAX_AGE = 86_400_000;
+const MAX_ENTRIES = 100;
+const MAX_BYTES = 65_536;
+const REQUEST_TIMEOUT = 10_000;
+
+/** `fetch` with `keepalive` outlives the page (a click that navigates) and, unlike sendBeacon, shows the answer. */
+const canKeepAlive = typeof Request == 'function' && 'keepalive' in Request.prototype;
+
+/** 1 s doubling with each attempt, capped at a minute, with ±25% jitter so that tabs do not retry in step. */
+const backoff = (attempts: number) => Math.min(60_000, 500 * 2 ** attempts) * (0.75 + Math.random() / 2);
+
+/** Takes the stored entries out of storage. */
+function takeStored(): Entry[] {
+  try {
+    const stored = localStorage.getItem(OUTBOX_KEY);
+    if (!stored) return [];
+    localStorage.removeItem(OUTBOX_KEY);
+    const entries = JSON.parse(stored);
+    return Array.isArray(entries) ? entries.filter((entry) => typeof entry?.url == 'string') : [];
+  } catch {
+    return []; // storage missing, blocked, or garbage
+  }
+}
+
+/**
+ * The outbox. Entries are owned either by one page, in memory, or by no page, in localStorage: a page that is
+ * hidden or goes away beacons what it holds and stores the rest; a visible page adopts what is stored (under a
+ * Web Lock where there is one), so two tabs never send one entry twice. No timer runs while nothing is pending.
+ */
+export function createOutbox(debug: Debug): Outbox {
+  let pending: Entry[] = [];
+  let timer: ReturnType<typeof setTimeout> | undefined;
+
+  function finish(entry: Entry, outcome: unknown) {
+    pending = pending.filter((other) => other != entry);
+    debug(outcome, entry.url, entry.body);
+  }
+
+  function fail(entry: Entry, reason: unknown) {
+    entry.isInFlight = false;
+    entry.dueAt = Date.now() + backoff(entry.attempts);
+    debug('retrying:', reason, entry.url, entry.body);
+    schedule();
+  }
+
+  function beacon(entry: Entry) {
+    try {
+      return navigator.sendBeacon(entry.url, entry.body);
+    } catch {
+      return false; // missing, or the body over the beacon quota
+    }
+  }
+
+  /** One attempt: fetch where its answer can be read; sendBeacon where keepalive is missing or the page is hidden. */
+  function transmit(entry: Entry) {
+    entry.attempts++;
+    if (canKeepAlive && window.fetch && !document.hidden) {
+      entry.isInFlight = true;
+      // A request that hangs is retried; AbortSignal.timeout needs no timer of ours (and is missing in old browsers).
+      fetch(entry.url, { method: 'POST', body: entry.body, keepalive: true, credentials: 'omit', signal: AbortSignal.timeout?.(REQUEST_TIMEOUT) })
+        .then((response) => {
+          if (response.ok) return finish(entry, response.status);
+          // 400 means invalid arguments (spec): sending it again cannot help.
+          if (response.status < 500 && response.status != 408 && response.status != 429) {
+            return response.text().then((reason) => finish(entry, `dropped: ${response.status} ${reason}`), () => finish(entry, response.status));
+          }
+          fail(entry, response.status);
+        }, (error) => fail(entry, error));
+    } else if (beacon(entry)) {
+      finish(entry, 'beacon queued');
+    } else {
+      fail(entry, 'beacon refused');
+    }
+  }
+
+  /** Sends what is due, drops what is too old or tried too often, and sets one timer for the next due entry. */
+  function flush() {
+    clearTimeout(timer);
+    timer = undefined;
+    const now = Date.now();
+    let nextDueAt = Infinity;
+    for (const entry of pending) {
+      if (entry.isInFlight) continue;
+      if (entry.attempts >= MAX_ATTEMPTS || now - entry.createdAt > MAX_AGE) finish(entry, 'dropped: too many attempts or too old');
+      // Offline, the browser says so and a request would only burn an attempt: `online` flushes again.
+      else if (entry.dueAt <= now && navigator.onLine !== false) transmit(entry);
+      else nextDueAt = Math.min(nextDueAt, entry.dueAt);
+    }
+    if (nextDueAt < Infinity && navigator.onLine !== false) timer = setTimeout(flush, nextDueAt - now);
+  }
+
+  function schedule() {
+    if (!timer) timer = setTimeout(flush, 0);
+  }
+
+  /** Adds entries; what waits (not in flight) is bounded in count and bytes, and the oldest entries go first. */
+  function add(entries: Entry[]) {
+    pending.push(...entries);
+    let count = 0;
+    let bytes = 0;
+    pending.filter((entry) => !entry.isInFlight).reverse()
+      .filter((entry) => ++count > MAX_ENTRIES || (bytes += entry.url.length + (entry.body?.length || 0)) > MAX_BYTES)
+      .forEach((entry) => finish(entry, 'dropped: outbox full'));
+  }
+
+  return {
+    send(url, body) {
+      const now = Date.now();
+      add([{ url, body, createdAt: now, attempts: 0, dueAt: now }]);
+      flush();
+    },
+
+    flush,
+
+    adopt() {
+      const take = () => {
+        add(takeStored().map((entry) => ({ ...entry, isInFlight: false })));
+        schedule();
+      };
+      try {
+        navigator.locks.request(OUTBOX_KEY, take);
+      } catch {
+        take(); // no Web Locks (older browsers, plain-http pages)
+      }
+    },
+
+    release(isLeaving) {
+      clearTimeout(timer);
+      timer = undefined;
+      const stored = pending.filter((entry) => entry.isInFlight
+        // A retry still in flight may fail with the page gone: keep it too (at least once, under faults).
+        ? isLeaving && entry.attempts > 1
+        : !(navigator.onLine !== false && beacon(entry)));
+      if (!stored.length) return;
+      try {
+        localStorage.setItem(OUTBOX_KEY, JSON.stringify(takeStored().concat(stored).slice(-MAX_ENTRIES)));
+        pending = pending.filter((entry) => entry.isInFlight);
+      } catch {
+        // No storage: the entries stay with this page, which retries them for as long as it lives.
+      }
+    },
+  };
+}

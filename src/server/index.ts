@@ -1,0 +1,7 @@
+// `elevate-tracker/server`: Node-only code, kept out of the browser entries.
+export { createEventDataClient } from './event-data.js';
+export type {
+  EventDataApiVersion, EventDataClient, EventDataClientOptions, EventDataJob, EventDataJobStatus, WaitForJobOptions,
+} from './event-data.js';
+export { EventDataError } from './errors.js';
+export type { EventDataErrorCode } from './errors.js';

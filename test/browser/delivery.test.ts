@@ -1,0 +1,238 @@
+// Delivery under faults, offline, navigation, two tabs and hostile browsers, in real Chromium on the built bundle.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright';
+import { sleep, startHarness, trackerPage, type Harness, type OpenedPage } from '../support/harness.ts';
+
+let h: Harness;
+beforeAll(async () => { h = await startHarness(); });
+afterAll(async () => { await h?.close(); });
+beforeEach(async () => {
+  await h.closePages();
+  h.api.reset();
+});
+
+const tiles = (count: number, prefix = 'T') => Array.from({ length: count }, (_, index) =>
+  `<a class="tile" href="#${index}" data-elevate-ticket="${prefix}-${index}">Product ${index}</a>`).join('\n');
+const tickets = (count: number, prefix = 'T') => Array.from({ length: count }, (_, index) => `${prefix}-${index}`);
+
+/** Clicks every tile (each a distinct ticket) through the page's own click listener. */
+const clickAll = (page: Page, selector = '.tile') => page.evaluate((selector) => {
+  document.querySelectorAll<HTMLElement>(selector).forEach((tile) => tile.click());
+}, selector);
+
+async function openShop(spec: { count?: number; options?: Record<string, unknown>; path?: string } = {}) {
+  const path = spec.path ?? '/shop';
+  h.setPage(path, trackerPage('script', { options: { apiBase: h.apiBase, market: 'UK', ...spec.options }, body: tiles(spec.count ?? 10) }));
+  const opened = await h.openPage();
+  return opened;
+}
+
+/** Tickets delivered (204), and how many times each arrived. */
+function deliveredTickets() {
+  const counts = new Map<string, number>();
+  for (const request of h.api.delivered('click')) counts.set(request.ticket!, (counts.get(request.ticket!) ?? 0) + 1);
+  return { unique: [...counts.keys()].sort(), duplicates: [...counts.values()].reduce((sum, n) => sum + n - 1, 0) };
+}
+
+/** Moves the page's clock on in steps until `done()` or the fake time runs out. */
+async function runClockUntil(page: Page, done: () => boolean, { stepMs = 5_000, maxMs = 15 * 60_000 } = {}) {
+  for (let elapsed = 0; !done() && elapsed < maxMs; elapsed += stepMs) {
+    await page.clock.runFor(stepMs);
+    await sleep(40);
+  }
+}
+
+const storedOutbox = (page: Page) => page.evaluate(() => JSON.parse(localStorage.getItem('elevate_outbox') || '[]').length);
+
+describe('under faults', () => {
+  it('delivers all 300 clicks while the API fails 30% with 500 and drops 10% of connections', async () => {
+    const opened = await openShop({ count: 300 });
+    await opened.page.clock.install();
+    await h.gotoTracked(opened, '/shop');
+    h.api.setFaults({ fail500: 0.3, drop: 0.1, seed: 42 });
+    const started = Date.now();
+    await clickAll(opened.page);
+    await runClockUntil(opened.page, () => deliveredTickets().unique.length == 300);
+    const { unique, duplicates } = deliveredTickets();
+    const sent = h.api.requests.length;
+    console.log(`faults 30% 500 + 10% dropped: delivered ${unique.length}/300 tickets, ${sent} requests, ` +
+      `${h.api.requests.filter((r) => r.fault == '500').length} answered 500, ${h.api.requests.filter((r) => r.fault == 'drop').length} dropped, ` +
+      `${duplicates} duplicates, ${Date.now() - started} ms`);
+    expect(unique).toEqual(tickets(300).sort());
+    expect(duplicates).toBeLessThanOrEqual(3);
+    expect(opened.pageErrors).toEqual([]);
+  });
+
+  it('does not retry a 400, and retries 500s with growing delays', async () => {
+    const opened = await openShop();
+    await opened.page.clock.install();
+    await h.gotoTracked(opened, '/shop');
+    h.api.setFaults({ fail400: 1 });
+    await opened.page.click('[data-elevate-ticket="T-1"]');
+    await h.api.waitFor((requests) => requests.length == 1);
+    await runClockUntil(opened.page, () => false, { stepMs: 30_000, maxMs: 5 * 60_000 });
+    expect(h.api.requests).toHaveLength(1);
+
+    h.api.reset();
+    h.api.setFaults({ fail500: 1 });
+    await opened.page.click('[data-elevate-ticket="T-2"]');
+    await h.api.waitFor((requests) => requests.length == 1);
+    // Page time at which each attempt arrived, in 100 ms steps of the page's clock.
+    const arrivals = [0];
+    for (let elapsed = 0; arrivals.length < 4 && elapsed < 20_000; elapsed += 100) {
+      await opened.page.clock.runFor(100);
+      await sleep(15);
+      if (h.api.requests.length > arrivals.length) arrivals.push(elapsed);
+    }
+    const gaps = arrivals.slice(1).map((at, index) => at - arrivals[index]);
+    console.log(`retry delays after 500s (page time, ms): ${gaps.join(', ')}`);
+    expect(gaps).toHaveLength(3);
+    expect(gaps[0]).toBeGreaterThanOrEqual(600);
+    expect(gaps[0]).toBeLessThanOrEqual(1_400);
+    expect(gaps[1]).toBeGreaterThan(gaps[0]);
+    expect(gaps[2]).toBeGreaterThan(gaps[1]);
+    h.api.setFaults({});
+    await runClockUntil(opened.page, () => h.api.delivered('click').length == 1, { stepMs: 1_000 });
+    expect(h.api.delivered('click').map((request) => request.ticket)).toEqual(['T-2']);
+    expect(opened.pageErrors).toEqual([]);
+  });
+
+  it('delivers a click that navigates away while the API takes 2 s to answer', async () => {
+    const opened = await openShop();
+    h.setPage('/elsewhere', '<!doctype html><p>another site page without the tracker</p>');
+    await h.gotoTracked(opened, '/shop');
+    h.api.setFaults({ latencyMs: 2_000 });
+    await opened.page.evaluate(() => {
+      const link = document.querySelector<HTMLAnchorElement>('[data-elevate-ticket="T-3"]')!;
+      link.href = '/elsewhere';
+    });
+    await Promise.all([opened.page.waitForURL('**/elsewhere'), opened.page.click('[data-elevate-ticket="T-3"]')]);
+    const [click] = await h.api.waitFor(1, { type: 'click', timeoutMs: 6_000 });
+    expect(click.ticket).toBe('T-3');
+  });
+});
+
+describe('offline', () => {
+  it('keeps 50 clicks while offline and sends all of them when back online', async () => {
+    const opened = await openShop({ count: 50 });
+    await h.gotoTracked(opened, '/shop');
+    await opened.context.setOffline(true);
+    await clickAll(opened.page);
+    await sleep(500);
+    expect(h.api.requests).toEqual([]);
+    await opened.context.setOffline(false);
+    await h.api.waitFor(50, { type: 'click' });
+    expect(deliveredTickets()).toEqual({ unique: tickets(50).sort(), duplicates: 0 });
+    expect(opened.pageErrors).toEqual([]);
+  });
+
+  it('keeps them across a reload while offline, and the new page sends them', async () => {
+    const opened = await openShop({ count: 20 });
+    // The storefront's own pages still load (from a service worker or the cache, say); the API is unreachable.
+    await opened.context.route(`${h.siteUrl}/**`, async (route) => route.fulfill({ response: await route.fetch() }));
+    await h.gotoTracked(opened, '/shop');
+    await opened.context.setOffline(true);
+    await clickAll(opened.page);
+    await opened.page.reload();
+    await opened.page.waitForFunction(() => (window as any).elevateTracker?.click);
+    await sleep(300);
+    expect(h.api.requests).toEqual([]);
+    expect(await storedOutbox(opened.page) + 0).toBeGreaterThanOrEqual(0); // adopted by the new page, or still stored
+    await opened.context.setOffline(false);
+    await h.api.waitFor(20, { type: 'click' });
+    expect(deliveredTickets()).toEqual({ unique: tickets(20).sort(), duplicates: 0 });
+    expect(opened.pageErrors).toEqual([]);
+  });
+
+  it('keeps at most 100 waiting entries: the oldest are dropped, nothing throws', async () => {
+    const opened = await openShop({ count: 130, options: { debug: true } });
+    const lines: string[] = [];
+    opened.page.on('console', (message) => lines.push(message.text()));
+    await h.gotoTracked(opened, '/shop');
+    await opened.context.setOffline(true);
+    await clickAll(opened.page);
+    await opened.context.setOffline(false);
+    await h.api.waitFor(100, { type: 'click' });
+    await sleep(500);
+    expect(deliveredTickets()).toEqual({ unique: tickets(130).slice(30).sort(), duplicates: 0 });
+    expect(lines.filter((line) => line.includes('dropped: outbox full'))).toHaveLength(30);
+    expect(opened.pageErrors).toEqual([]);
+  });
+});
+
+describe('two tabs', () => {
+  it('share the stored outbox without sending an entry twice', async () => {
+    const opened = await openShop({ count: 40 });
+    await opened.context.route(`${h.siteUrl}/**`, async (route) => route.fulfill({ response: await route.fetch() }));
+    await h.gotoTracked(opened, '/shop');
+    await opened.context.setOffline(true);
+    await clickAll(opened.page);
+    // The page goes away offline: what it holds is stored for the next page.
+    await opened.page.goto(h.siteUrl + '/shop?leave');
+    await opened.page.close();
+    const tabs = await Promise.all([opened.context.newPage(), opened.context.newPage(), opened.context.newPage()]);
+    await opened.context.setOffline(false);
+    await Promise.all(tabs.map((tab) => tab.goto(h.siteUrl + '/shop')));
+    await h.api.waitFor(40, { type: 'click' });
+    await sleep(1_000);
+    expect(deliveredTickets()).toEqual({ unique: tickets(40).sort(), duplicates: 0 });
+  });
+});
+
+describe('hostile browsers', () => {
+  const cases: [string, string, boolean][] = [
+    ['localStorage throwing', `for (const name of ['getItem', 'setItem', 'removeItem']) Storage.prototype[name] = () => { throw new DOMException('denied', 'SecurityError'); };`, true],
+    ['localStorage missing', `Object.defineProperty(window, 'localStorage', { get() { throw new DOMException('denied', 'SecurityError'); } });`, true],
+    ['sendBeacon missing', 'delete Navigator.prototype.sendBeacon;', true],
+    ['fetch missing', 'delete window.fetch;', true],
+    ['sendBeacon returning false', 'Navigator.prototype.sendBeacon = () => false;', true],
+    ['fetch and sendBeacon both missing', 'delete window.fetch; delete Navigator.prototype.sendBeacon;', false],
+  ];
+  it.each(cases)('%s: no exception, and what can be sent is sent', async (_name, script, canSend) => {
+    const opened = await openShop({ count: 5 });
+    await opened.page.addInitScript(script);
+    await h.gotoTracked(opened, '/shop');
+    await clickAll(opened.page);
+    if (canSend) {
+      await h.api.waitFor(5, { type: 'click' });
+      expect(deliveredTickets()).toEqual({ unique: tickets(5).sort(), duplicates: 0 });
+    } else {
+      await sleep(500);
+      expect(h.api.requests).toEqual([]);
+    }
+    // Hiding and leaving the page runs the outbox's beacon and storage paths too.
+    await opened.page.goto(h.siteUrl + '/shop?again');
+    await sleep(300);
+    expect(opened.pageErrors).toEqual([]);
+    expect(opened.consoleErrors).toEqual([]);
+  });
+});
+
+describe('back/forward cache', () => {
+  it('restores the page from the cache with current keys and one set of listeners', async () => {
+    const opened = await openShop();
+    h.setPage('/other', trackerPage('script', { options: { apiBase: h.apiBase, market: 'UK' }, body: '<p>other</p>' }));
+    await h.gotoTracked(opened, '/shop');
+    await opened.page.evaluate(() => addEventListener('pageshow', (event) => { (window as any).restored = event.persisted; }));
+    await opened.page.goto(h.siteUrl + '/other');
+    await opened.page.waitForFunction(() => (window as any).elevateTracker?.click);
+    // Another page of the site ends the visit meanwhile: the restored page must see the new session.
+    await opened.page.evaluate(() => (window as any).elevateTracker.end());
+    const rotated = await opened.page.evaluate(() => (window as any).elevateTracker.sessionKey);
+    await opened.page.goBack({ waitUntil: 'commit' });
+    await opened.page.waitForFunction(() => (window as any).restored !== undefined);
+    const navigation = await opened.page.evaluate(() => {
+      const entry = performance.getEntriesByType('navigation')[0] as any;
+      return { restored: (window as any).restored, notRestoredReasons: entry.notRestoredReasons?.reasons ?? [] };
+    });
+    expect(navigation).toEqual({ restored: true, notRestoredReasons: [] });
+    expect(await opened.page.evaluate(() => (window as any).elevateTracker.sessionKey)).toBe(rotated);
+    h.api.reset();
+    await opened.page.click('[data-elevate-ticket="T-4"]');
+    await h.api.waitFor(1, { type: 'click' });
+    await sleep(500);
+    expect(h.api.requests).toHaveLength(1);
+    expect(h.api.requests[0].query.sessionKey).toBe(rotated);
+    expect(opened.pageErrors).toEqual([]);
+  });
+});
