@@ -20,7 +20,7 @@ export interface Outbox {
   /** Takes over what pages that went away left in storage. */
   adopt(): void;
   /** The page is hidden or going away: beacons what can go now and stores the rest for the next page. */
-  release(isLeaving?: boolean): void;
+  release(isGoingAway?: boolean): void;
 }
 
 export const OUTBOX_KEY = 'elevate_outbox';
@@ -29,6 +29,7 @@ const MAX_AGE = 86_400_000;
 const MAX_ENTRIES = 100;
 const MAX_BYTES = 65_536;
 const REQUEST_TIMEOUT = 10_000;
+const UNLOAD_GRACE = 100;
 
 /** `fetch` with `keepalive` outlives the page (a click that navigates) and, unlike sendBeacon, shows the answer. */
 const canKeepAlive = typeof Request == 'function' && 'keepalive' in Request.prototype;
@@ -57,6 +58,11 @@ function takeStored(): Entry[] {
 export function createOutbox(debug: Debug): Outbox {
   let pending: Entry[] = [];
   let timer: ReturnType<typeof setTimeout> | undefined;
+  /**
+   * Set from `pagehide` until the page shows again. Chromium rejects an unloading page's keepalive fetches with
+   * "Failed to fetch" although the browser still delivers them; sending those again would duplicate them.
+   */
+  let isLeaving = false;
 
   function finish(entry: Entry, outcome: unknown) {
     pending = pending.filter((other) => other != entry);
@@ -64,6 +70,7 @@ export function createOutbox(debug: Debug): Outbox {
   }
 
   function fail(entry: Entry, reason: unknown) {
+    if (isLeaving) return;
     entry.isInFlight = false;
     entry.dueAt = Date.now() + backoff(entry.attempts);
     debug('retrying:', reason, entry.url, entry.body);
@@ -92,7 +99,9 @@ export function createOutbox(debug: Debug): Outbox {
             return response.text().then((reason) => finish(entry, `dropped: ${response.status} ${reason}`), () => finish(entry, response.status));
           }
           fail(entry, response.status);
-        }, (error) => fail(entry, error));
+          // Chromium also rejects the keepalive fetches of a page that is unloading, a moment before `pagehide`,
+          // while the browser still delivers them: a network error counts only if the page is still here later.
+        }, (error) => setTimeout(() => fail(entry, error), UNLOAD_GRACE));
     } else if (beacon(entry)) {
       finish(entry, 'beacon queued');
     } else {
@@ -104,6 +113,7 @@ export function createOutbox(debug: Debug): Outbox {
   function flush() {
     clearTimeout(timer);
     timer = undefined;
+    if (isLeaving) return;
     const now = Date.now();
     let nextDueAt = Infinity;
     for (const entry of pending) {
@@ -140,6 +150,7 @@ export function createOutbox(debug: Debug): Outbox {
     flush,
 
     adopt() {
+      isLeaving = false;
       const take = () => {
         add(takeStored().map((entry) => ({ ...entry, isInFlight: false })));
         schedule();
@@ -151,19 +162,21 @@ export function createOutbox(debug: Debug): Outbox {
       }
     },
 
-    release(isLeaving) {
+    release(isGoingAway) {
       clearTimeout(timer);
       timer = undefined;
+      if (isGoingAway) isLeaving = true;
       const stored = pending.filter((entry) => entry.isInFlight
         // A retry still in flight may fail with the page gone: keep it too (at least once, under faults).
         ? isLeaving && entry.attempts > 1
         : !(navigator.onLine !== false && beacon(entry)));
+      pending = pending.filter((entry) => entry.isInFlight);
       if (!stored.length) return;
       try {
         localStorage.setItem(OUTBOX_KEY, JSON.stringify(takeStored().concat(stored).slice(-MAX_ENTRIES)));
-        pending = pending.filter((entry) => entry.isInFlight);
       } catch {
         // No storage: the entries stay with this page, which retries them for as long as it lives.
+        pending.push(...stored.filter((entry) => !entry.isInFlight));
       }
     },
   };

@@ -14,10 +14,7 @@ const TILES = `
 let h: Harness;
 beforeAll(async () => { h = await startHarness(); });
 afterAll(async () => { await h?.close(); });
-beforeEach(async () => {
-  await h.closePages();
-  h.api.reset();
-});
+beforeEach(() => h.closePages());
 
 describe.each(BUILDS)('%s build', (build) => {
   const options = () => ({ apiBase: h.apiBase, market: 'UK' });

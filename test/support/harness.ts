@@ -71,8 +71,10 @@ export interface Harness {
   setPage(path: string, html: string, headers?: Record<string, string>): void;
   /** A fresh context (own cookies and storage) with a page; errors are collected. */
   openPage(options?: BrowserContextOptions): Promise<OpenedPage>;
-  /** Closes every context opened so far: no page of an earlier test keeps sending. */
+  /** Closes every context opened so far, waits for their last (keepalive) requests, and resets the stand-in. */
   closePages(): Promise<void>;
+  /** Resolves once the stand-in has received nothing for `quietMs`. */
+  settle(quietMs?: number): Promise<void>;
   /** Opens `path` and waits for the tracker to be up. */
   gotoTracked(opened: OpenedPage, path: string): Promise<void>;
   close(): Promise<void>;
@@ -91,7 +93,8 @@ export async function startHarness(launchArgs: string[] = []): Promise<Harness> 
     } else if (STATIC.some((prefix) => path.startsWith(prefix))) {
       try {
         const file = await readFile(join(ROOT, path));
-        response.writeHead(200, { 'Content-Type': TYPES[extname(path)] ?? 'application/octet-stream' }).end(file);
+        // Cacheable, so that a test can load pages offline from the HTTP cache.
+        response.writeHead(200, { 'Content-Type': TYPES[extname(path)] ?? 'application/octet-stream', 'Cache-Control': 'max-age=600' }).end(file);
       } catch {
         response.writeHead(404).end();
       }
@@ -101,7 +104,9 @@ export async function startHarness(launchArgs: string[] = []): Promise<Harness> 
   });
   await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
   const siteUrl = `http://127.0.0.1:${(site.address() as { port: number }).port}`;
-  const browser = await chromium.launch({ executablePath: inject('chromiumPath'), args: [...CHROMIUM_ARGS, ...launchArgs] });
+  // Playwright turns the back/forward cache off by default; real browsers have it on, and the tracker must keep it usable.
+  const browser = await chromium.launch({ executablePath: inject('chromiumPath'), args: [...CHROMIUM_ARGS, ...launchArgs],
+    ignoreDefaultArgs: ['--disable-back-forward-cache'] });
   const contexts: BrowserContext[] = [];
 
   return {
@@ -121,6 +126,14 @@ export async function startHarness(launchArgs: string[] = []): Promise<Harness> 
     },
     async closePages() {
       await Promise.all(contexts.splice(0).map((context) => context.close().catch(() => {})));
+      await this.settle();
+      api.reset();
+    },
+    async settle(quietMs = 150) {
+      for (let seen = -1; seen != api.requests.length;) {
+        seen = api.requests.length;
+        await sleep(quietMs);
+      }
     },
     async gotoTracked({ page }, path) {
       await page.goto(new URL(path, siteUrl).href);
