@@ -1,0 +1,113 @@
+// In-memory stand-in for Elevate's event-data API, for tests and the demo. Node built-ins only.
+// Behaviour follows ../../shared/spec/event-data-remove-customer-job-v2.txt: Api-Key header, 403 for wrong
+// credentials, 400 for missing arguments, 200 with an EventDataJobResult { jid, status }.
+// Run alone: `node demo/event-data-standin.mjs [port]` prints its base URL; the key is `test-api-key`.
+import { createServer } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import { pathToFileURL } from 'node:url';
+
+/** @typedef {{ jid: string, kind: 'remove' | 'export', customerKey: string, createdAt: number, steps: string[] }} StandInJob */
+/** @typedef {{ method: string, prefix: string, endpoint: string, query: Record<string, string>, status: number }} StandInRequest */
+
+const PATH = /^\/api\/(v2|admin\/v3|admin\/v4)\/event-data\/([a-z-]+)$/;
+/** @type {Map<string, { method: string, param: string, kind?: 'remove' | 'export' }>} */
+const ENDPOINTS = new Map([
+  ['create-remove-customer-job', { method: 'POST', param: 'customerKey', kind: 'remove' }],
+  ['create-export-customer-job', { method: 'POST', param: 'customerKey', kind: 'export' }],
+  ['job-status', { method: 'GET', param: 'jid' }],
+]);
+
+/**
+ * @param {object} [options]
+ * @param {string} [options.apiKey] The only Api-Key accepted. Defaults to `'test-api-key'`.
+ * @param {number} [options.stepMs] Milliseconds a job spends in each status. Defaults to `300`.
+ * @param {string[]} [options.steps] Statuses every new job goes through. Defaults to `['created', 'waiting', 'running', 'done']`.
+ */
+export function createEventDataStandIn({ apiKey = 'test-api-key', stepMs = 300, steps = ['created', 'waiting', 'running', 'done'] } = {}) {
+  /** @type {Map<string, StandInJob>} Tests may edit a job's `steps`, e.g. to end it in `error`. */
+  const jobs = new Map();
+  /** @type {StandInRequest[]} Every request handled, in order. */
+  const requests = [];
+  let failuresLeft = 0;
+  /** @type {import('node:http').Server | undefined} */
+  let server;
+
+  /** Status from the job's age: no timers to clean up. */
+  const statusOf = (/** @type {StandInJob} */ job) =>
+    job.steps[Math.min(Math.floor((Date.now() - job.createdAt) / stepMs), job.steps.length - 1)];
+
+  /**
+   * Answers the event-data endpoints under all three prefixes.
+   * @param {import('node:http').IncomingMessage} req
+   * @param {import('node:http').ServerResponse} res
+   * @returns {boolean} false when the request is not for the event-data API (left unanswered).
+   */
+  function handle(req, res) {
+    const url = new URL(req.url ?? '/', 'http://stand-in');
+    const [, prefix, endpoint] = PATH.exec(url.pathname) ?? [];
+    const route = ENDPOINTS.get(endpoint);
+    if (!route) return false;
+    const send = (/** @type {number} */ status, /** @type {object} */ body, headers = {}) => {
+      requests.push({ method: req.method ?? '', prefix, endpoint, query: Object.fromEntries(url.searchParams), status });
+      res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
+      return true;
+    };
+    if (failuresLeft > 0) {
+      failuresLeft--;
+      return send(500, { message: 'Internal server error (stand-in, setFail500).' });
+    }
+    if (req.method !== route.method) return send(405, { message: `Use ${route.method}.` }, { allow: route.method });
+    if (req.headers['api-key'] !== apiKey) return send(403, { message: 'Incorrect cluster credentials.' });
+    const value = url.searchParams.get(route.param);
+    if (!value) return send(400, { message: `Invalid or missing required arguments: ${route.param}.` });
+    if (route.kind) {
+      const job = { jid: randomUUID(), kind: route.kind, customerKey: value, createdAt: Date.now(), steps: [...steps] };
+      jobs.set(job.jid, job);
+      return send(200, { jid: job.jid, status: statusOf(job) });
+    }
+    const job = jobs.get(value);
+    return send(200, { jid: value, status: job ? statusOf(job) : 'not_found' });
+  }
+
+  return {
+    handle,
+    jobs,
+    requests,
+    /** Listens on its own server; anything but the event-data API gets 404. Resolves with the base URL. */
+    listen(port = 0, host = '127.0.0.1') {
+      server = createServer((req, res) => {
+        if (!handle(req, res)) res.writeHead(404, { 'content-type': 'application/json' }).end('{"message":"Not found."}');
+      });
+      const listening = server;
+      return new Promise((resolve, reject) => {
+        listening.once('error', reject).listen(port, host, () => {
+          const address = /** @type {import('node:net').AddressInfo} */ (listening.address());
+          resolve(`http://${host.includes(':') ? `[${host}]` : host}:${address.port}`);
+        });
+      });
+    },
+    /** Stops the server started by `listen`, dropping idle keep-alive connections. */
+    close() {
+      const closing = server;
+      server = undefined;
+      if (!closing) return Promise.resolve();
+      return new Promise((resolve) => { closing.close(() => resolve(undefined)); closing.closeAllConnections(); });
+    },
+    /** Forgets jobs, requests and pending failures. */
+    reset() {
+      jobs.clear();
+      requests.length = 0;
+      failuresLeft = 0;
+    },
+    /** Answers the next `n` event-data requests with 500, whatever they are. */
+    setFail500(/** @type {number} */ n) {
+      failuresLeft = n;
+    },
+  };
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const standIn = createEventDataStandIn();
+  const base = await standIn.listen(Number(process.argv[2] ?? 0));
+  console.log(`event-data stand-in on ${base} (Api-Key: test-api-key)`);
+}

@@ -1,0 +1,282 @@
+// The event-data client against the in-memory stand-in, over real HTTP.
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { inspect } from 'node:util';
+import { createEventDataClient, EventDataError } from '../../src/server/index.js';
+import type { EventDataClientOptions, EventDataJob } from '../../src/server/index.js';
+import { createEventDataStandIn } from '../../demo/event-data-standin.mjs';
+
+const KEY = 'pk-SECRET-4711-test';
+const standIn = createEventDataStandIn({ apiKey: KEY, stepMs: 20 });
+let apiBase = '';
+
+beforeAll(async () => { apiBase = await standIn.listen(); });
+afterAll(() => standIn.close());
+beforeEach(() => standIn.reset());
+
+const createClient = (options: EventDataClientOptions = {}) =>
+  createEventDataClient({ apiBase, apiKey: KEY, retryDelayMs: 1, ...options });
+
+/** The EventDataError `promise` rejects with; fails the test if it resolves or rejects with something else. */
+async function rejectionOf(promise: Promise<unknown>): Promise<EventDataError> {
+  const error = await promise.then(() => undefined, (reason: unknown) => reason);
+  expect(error).toBeInstanceOf(EventDataError);
+  return error as EventDataError;
+}
+
+/** A port nothing listens on: listen, note the port, close. */
+async function closedPort(): Promise<number> {
+  const server = createServer().listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** A server that accepts requests and never answers; counts them. */
+async function startSilentServer() {
+  const server = createServer(() => { silent.requests++; });
+  const silent = { requests: 0, base: '', close: () => new Promise((resolve) => { server.close(resolve); server.closeAllConnections(); }) };
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(undefined)));
+  silent.base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return silent;
+}
+
+describe('options', () => {
+  const savedKey = process.env.ELEVATE_API_KEY;
+  afterEach(() => { if (savedKey === undefined) delete process.env.ELEVATE_API_KEY; else process.env.ELEVATE_API_KEY = savedKey; });
+
+  it.each([
+    [{}, 'Invalid option clusterId: give clusterId or apiBase. Example: clusterId: "w00000000".'],
+    [{ clusterId: 'w1', apiBase: 'https://proxy.example' }, 'Invalid option apiBase: give clusterId or apiBase, not both. Example: clusterId: "w00000000".'],
+    [{ clusterId: 'evil.example/x' }, 'Invalid option clusterId: "evil.example/x" is not a cluster ID (letters, digits and hyphens). Example: "w00000000".'],
+    [{ apiBase: 'http://shop.example' }, 'Invalid option apiBase: "http://shop.example" must be an https URL (http only on localhost) without credentials or query. Example: "https://elevate-proxy.example".'],
+    [{ apiBase: 'https://user:pw@proxy.example' }, 'Invalid option apiBase: "https://user:pw@proxy.example" must be an https URL (http only on localhost) without credentials or query. Example: "https://elevate-proxy.example".'],
+    [{ clusterId: 'w1', apiVersion: 'v9' }, 'Invalid option apiVersion: "v9" is not one of v2, admin/v3, admin/v4. Example: "admin/v4".'],
+    [{ clusterId: 'w1', retries: -1 }, 'Invalid option retries: -1 must be a number ≥ 0. Example: 3.'],
+    [{ clusterId: 'w1', apikey: KEY }, 'Invalid option apikey: unknown option; known options are clusterId, apiBase, apiKey, apiVersion, timeoutMs, retries, retryDelayMs, fetch. Example: { clusterId: "w00000000" }.'],
+  ])('rejects %j with a config error naming the option and an example', (options, message) => {
+    const call = () => createEventDataClient({ apiKey: KEY, ...options } as EventDataClientOptions);
+    expect(call).toThrow(EventDataError);
+    expect(call).toThrow(expect.objectContaining({ code: 'config', message }));
+  });
+
+  it('asks for ELEVATE_API_KEY when no key is given', () => {
+    delete process.env.ELEVATE_API_KEY;
+    expect(() => createEventDataClient({ clusterId: 'w1' })).toThrow(expect.objectContaining({
+      code: 'config',
+      message: 'Missing API key: set the ELEVATE_API_KEY environment variable (or the apiKey option) to the Api-Key supplied during on-boarding.',
+    }));
+  });
+
+  it('reads the key from ELEVATE_API_KEY', async () => {
+    process.env.ELEVATE_API_KEY = KEY;
+    const client = createEventDataClient({ apiBase, retries: 0 });
+    await expect(client.createRemoveCustomerJob('c1')).resolves.toMatchObject({ status: 'created' });
+  });
+
+  it('sends to the cluster host by default, with the Api-Key header and the spec path', async () => {
+    const calls: [string, RequestInit | undefined][] = [];
+    const fetch = async (url: string | URL | Request, init?: RequestInit) => {
+      calls.push([String(url), init]);
+      return new Response('{"jid":"j1","status":"created"}', { status: 200 });
+    };
+    const client = createEventDataClient({ clusterId: 'w00000000', apiKey: KEY, fetch: fetch as typeof globalThis.fetch });
+    await client.createRemoveCustomerJob('e3921377-18a2-47c9-a449-06b894898623');
+    expect(calls[0][0]).toBe('https://w00000000.api.esales.apptus.cloud/api/v2/event-data/create-remove-customer-job?customerKey=e3921377-18a2-47c9-a449-06b894898623');
+    expect(calls[0][1]).toMatchObject({ method: 'POST', headers: { 'Api-Key': KEY } });
+  });
+});
+
+describe('endpoints', () => {
+  it.each(['v2', 'admin/v3', 'admin/v4'] as const)('serves all three endpoints under %s', async (apiVersion) => {
+    const client = createClient({ apiVersion });
+    const removal = await client.createRemoveCustomerJob('c/1 & ö=?');
+    const exported = await client.createExportCustomerJob('c2');
+    expect(removal).toEqual({ jid: expect.any(String), status: 'created' });
+    expect(await client.getJobStatus(removal.jid)).toEqual({ jid: removal.jid, status: expect.stringMatching(/^(created|waiting|running|done)$/) });
+    expect(standIn.requests).toEqual([
+      { method: 'POST', prefix: apiVersion, endpoint: 'create-remove-customer-job', query: { customerKey: 'c/1 & ö=?' }, status: 200 },
+      { method: 'POST', prefix: apiVersion, endpoint: 'create-export-customer-job', query: { customerKey: 'c2' }, status: 200 },
+      { method: 'GET', prefix: apiVersion, endpoint: 'job-status', query: { jid: removal.jid }, status: 200 },
+    ]);
+    expect(standIn.jobs.get(exported.jid)).toMatchObject({ kind: 'export', customerKey: 'c2' });
+  });
+
+  it('rejects an empty customerKey or jid without a request', async () => {
+    const client = createClient();
+    for (const call of [() => client.createRemoveCustomerJob(''), () => client.createExportCustomerJob(' '), () => client.getJobStatus('')]) {
+      expect(await rejectionOf(call())).toMatchObject({ code: 'invalid-arguments' });
+    }
+    expect(standIn.requests).toEqual([]);
+  });
+
+  it('answers an unknown jid with not_found', async () => {
+    expect(await createClient().getJobStatus('no-such-job')).toEqual({ jid: 'no-such-job', status: 'not_found' });
+  });
+
+  it('passes an unknown status through as it is', async () => {
+    const client = createClient();
+    const { jid } = await client.createRemoveCustomerJob('c1');
+    standIn.jobs.get(jid)!.steps = ['quarantined'];
+    expect(await client.getJobStatus(jid)).toEqual({ jid, status: 'quarantined' });
+  });
+});
+
+describe('errors', () => {
+  it('turns 400 into invalid-arguments with the server message, without retrying', async () => {
+    // Drops the query on the way, so the stand-in sees a missing customerKey.
+    const fetch = ((url: string, init: RequestInit) => globalThis.fetch(url.replace(/\?.*/, ''), init)) as typeof globalThis.fetch;
+    const error = await rejectionOf(createClient({ fetch }).createRemoveCustomerJob('c1'));
+    expect(error).toMatchObject({ code: 'invalid-arguments', status: 400, serverMessage: 'Invalid or missing required arguments: customerKey.' });
+    expect(error.message).toBe(`POST ${apiBase}/api/v2/event-data/create-remove-customer-job was rejected (HTTP 400): Invalid or missing required arguments: customerKey.`);
+    expect(standIn.requests).toHaveLength(1);
+  });
+
+  it('turns 403 into bad-credentials, without retrying', async () => {
+    const error = await rejectionOf(createClient({ apiKey: 'wrong-key' }).createExportCustomerJob('c1'));
+    expect(error).toMatchObject({ code: 'bad-credentials', status: 403, serverMessage: 'Incorrect cluster credentials.' });
+    expect(error.message).toBe(`POST ${apiBase}/api/v2/event-data/create-export-customer-job was refused (HTTP 403): Incorrect cluster credentials. Check the API key (ELEVATE_API_KEY) and the cluster.`);
+    expect(standIn.requests).toHaveLength(1);
+  });
+
+  it('retries 500 and then succeeds', async () => {
+    standIn.setFail500(2);
+    await expect(createClient({ retries: 3 }).createRemoveCustomerJob('c1')).resolves.toMatchObject({ status: 'created' });
+    expect(standIn.requests.map(({ status }) => status)).toEqual([500, 500, 200]);
+  });
+
+  it('gives up after the retries with a server error', async () => {
+    standIn.setFail500(10);
+    const error = await rejectionOf(createClient({ retries: 2 }).getJobStatus('j1'));
+    expect(error).toMatchObject({ code: 'server', status: 500, serverMessage: 'Internal server error (stand-in, setFail500).' });
+    expect(error.message).toMatch(/failed \(HTTP 500\).* \(after 3 attempts\)$/);
+    expect(standIn.requests).toHaveLength(3);
+  });
+
+  it('retries a network error and then fails with code network', async () => {
+    const port = await closedPort();
+    const error = await rejectionOf(createClient({ apiBase: `http://127.0.0.1:${port}`, retries: 1 }).getJobStatus('j1'));
+    expect(error.code).toBe('network');
+    expect(error.message).toMatch(/ECONNREFUSED.*\(after 2 attempts\)$/);
+    expect(error.cause).toBeInstanceOf(Error);
+  });
+
+  it('times out a request that gets no answer, retrying it', async () => {
+    const silent = await startSilentServer();
+    try {
+      const error = await rejectionOf(createClient({ apiBase: silent.base, timeoutMs: 50, retries: 1 }).getJobStatus('j1'));
+      expect(error.code).toBe('timeout');
+      expect(error.message).toBe(`GET ${silent.base}/api/v2/event-data/job-status got no answer within 50 ms (after 2 attempts)`);
+      expect(silent.requests).toBe(2);
+    } finally {
+      await silent.close();
+    }
+  });
+
+  it('reports a 200 that is not an EventDataJobResult as invalid-response', async () => {
+    const fetch = (async () => new Response('<html>', { status: 200 })) as typeof globalThis.fetch;
+    expect(await rejectionOf(createClient({ fetch }).getJobStatus('j1'))).toMatchObject({ code: 'invalid-response', status: 200 });
+  });
+
+  it('hints at the retired v2 API on 404, without retrying', async () => {
+    let requests = 0;
+    const fetch = ((url: string, init: RequestInit) => { requests++; return globalThis.fetch(url, init); }) as typeof globalThis.fetch;
+    const error = await rejectionOf(createClient({ apiBase: `${apiBase}/gone`, fetch }).getJobStatus('j1'));
+    expect(error).toMatchObject({ code: 'server', status: 404 });
+    expect(requests).toBe(1);
+    expect(error.message).toContain('the v2 API reached end of life on 2024-04-30: try a newer apiVersion, e.g. "admin/v4"');
+  });
+});
+
+describe('waitForJob', () => {
+  it('polls until done, reporting each status change once', async () => {
+    const client = createClient();
+    const { jid } = await client.createRemoveCustomerJob('c1');
+    const seen: EventDataJob[] = [];
+    const job = await client.waitForJob(jid, { intervalMs: 5, onProgress: (progress) => seen.push(progress) });
+    expect(job).toEqual({ jid, status: 'done' });
+    const statuses = seen.map(({ status }) => status);
+    expect(statuses[0]).toBe('created');
+    expect(statuses.at(-1)).toBe('done');
+    // In order, no repeats; polls may fall between steps and skip one.
+    const steps = statuses.map((status) => ['created', 'waiting', 'running', 'done'].indexOf(status));
+    expect(steps).not.toContain(-1);
+    expect(steps).toEqual([...new Set(steps)].sort((a, b) => a - b));
+    expect(seen.every((progress) => progress.jid === jid)).toBe(true);
+  });
+
+  it('rejects with job-failed when the job ends in error', async () => {
+    const client = createClient();
+    const { jid } = await client.createRemoveCustomerJob('c1');
+    standIn.jobs.get(jid)!.steps = ['created', 'error'];
+    expect(await rejectionOf(client.waitForJob(jid, { intervalMs: 5 }))).toMatchObject({ code: 'job-failed', message: `Job ${jid} ended in error` });
+  });
+
+  it('rejects with job-failed when the job is not found', async () => {
+    expect(await rejectionOf(createClient().waitForJob('no-such-job', { intervalMs: 5 })))
+      .toMatchObject({ code: 'job-failed', message: 'Job no-such-job is not known to Elevate (not_found)' });
+  });
+
+  it('never takes an unknown status for done: it times out', async () => {
+    const client = createClient();
+    const { jid } = await client.createRemoveCustomerJob('c1');
+    standIn.jobs.get(jid)!.steps = ['quarantined'];
+    const error = await rejectionOf(client.waitForJob(jid, { intervalMs: 5, timeoutMs: 100 }));
+    expect(error).toMatchObject({ code: 'timeout', message: `Job ${jid} was not done within 100 ms; last status: quarantined` });
+  });
+
+  it('stops when its signal aborts', async () => {
+    const client = createClient();
+    const { jid } = await client.createRemoveCustomerJob('c1');
+    standIn.jobs.get(jid)!.steps = ['running'];
+    const controller = new AbortController();
+    const reason = new Error('stopped by the test');
+    setTimeout(() => controller.abort(reason), 30);
+    await expect(client.waitForJob(jid, { intervalMs: 5, signal: controller.signal })).rejects.toBe(reason);
+  });
+});
+
+describe('secret hygiene', () => {
+  const leaks = (value: unknown) => [
+    String(value), (value as Error)?.stack ?? '', JSON.stringify(value) ?? '',
+    inspect(value, { depth: Infinity, showHidden: true }), inspect((value as Error)?.cause, { depth: Infinity, showHidden: true }),
+  ].filter((text) => text.includes(KEY));
+
+  it('never shows the key when the client is printed', () => {
+    const client = createClient();
+    expect(JSON.parse(JSON.stringify(client))).toEqual({ apiBase, prefix: '/api/v2/event-data', apiKey: '[redacted]' });
+    expect(inspect(client, { breakLength: Infinity })).toBe(`EventDataClient { apiBase: '${apiBase}', prefix: '/api/v2/event-data', apiKey: '[redacted]' }`);
+    expect(leaks(client)).toEqual([]);
+    expect(Object.values(client).filter((value) => value === KEY)).toEqual([]);
+  });
+
+  it('never shows the key in errors: 403, network, timeout, server echoes, fetch failures', async () => {
+    const port = await closedPort();
+    const silent = await startSilentServer();
+    const echo = (async () => new Response(JSON.stringify({ message: `bad key ${KEY}` }), { status: 400 })) as typeof globalThis.fetch;
+    const throwing = (async () => { throw new TypeError(`Headers.append: "${KEY}" is an invalid header value.`); }) as typeof globalThis.fetch;
+    try {
+      const errors = await Promise.all([
+        rejectionOf(createClient({ apiKey: KEY.replace('4711', '4712') }).getJobStatus('j1')),
+        rejectionOf(createClient().createRemoveCustomerJob('')),
+        rejectionOf(createClient({ apiBase: `http://127.0.0.1:${port}`, retries: 0 }).getJobStatus('j1')),
+        rejectionOf(createClient({ apiBase: silent.base, timeoutMs: 30, retries: 0 }).getJobStatus('j1')),
+        rejectionOf(createClient({ fetch: echo }).getJobStatus('j1')),
+        rejectionOf(createClient({ fetch: throwing, retries: 0 }).getJobStatus('j1')),
+      ]);
+      expect(errors.map(({ code }) => code)).toEqual(['bad-credentials', 'invalid-arguments', 'network', 'timeout', 'invalid-arguments', 'network']);
+      expect(errors[4].serverMessage).toBe('bad key [redacted]');
+      expect(errors.flatMap(leaks)).toEqual([]);
+    } finally {
+      await silent.close();
+    }
+  });
+
+  it('never echoes a key that is not a valid header value', () => {
+    const call = () => createEventDataClient({ apiBase, apiKey: `${KEY}\n` });
+    expect(call).toThrow(expect.objectContaining({ code: 'config' }));
+    try { call(); } catch (error) { expect(leaks(error)).toEqual([]); }
+  });
+});
