@@ -99,7 +99,8 @@ export async function startHarness(launchArgs: string[] = []): Promise<Harness> 
         response.writeHead(404).end();
       }
     } else {
-      response.writeHead(404).end();
+      // No favicon: an empty answer rather than a 404 in every page's console.
+      response.writeHead(path == '/favicon.ico' ? 204 : 404).end();
     }
   });
   await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
