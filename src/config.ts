@@ -54,7 +54,7 @@ const options: Record<keyof TrackerOptions, [defaultValue: unknown, rule: RegExp
   cookieDomain: [, /^\.?[a-z\d-]+(\.[a-z\d-]+)*$/i, '"example.com"'],
   customerKeyCookie: ['elevate_customer_key', COOKIE_NAME, '"elevate_ck"'],
   sessionKeyCookie: ['elevate_session_key', COOKIE_NAME, '"elevate_sk"'],
-  sessionTimeout: [30, (value) => value > 0 && value <= 1440, '30 (minutes, at most 1440)'],
+  sessionTimeout: [30, (value) => value === +value && value > 0 && value <= 1440, '30 (minutes, at most 1440)'],
   debug: [false, (value) => value === !!value, 'true'],
 };
 
@@ -81,7 +81,7 @@ export function resolveConfig(given: TrackerOptions): Config {
     const isRequired = name == 'market' || (name == 'clusterId' && given.apiBase == null);
     const isValid = typeof rule == 'function' ? rule(value) : typeof value == 'string' && rule.test(value);
     if (value === undefined ? isRequired : !isValid) {
-      throw new ElevateConfigError(name, `Option ${name} (${attributeOf(name)}) is ${value === undefined ? 'missing' : `invalid: ${JSON.stringify(value)}`}. Example: ${example}.`);
+      throw new ElevateConfigError(name, `Option ${name} (${attributeOf(name)}) is ${value === undefined ? 'missing' : `invalid: ${typeof value == 'string' ? JSON.stringify(value) : value}`}. Example: ${example}.`);
     }
   }
   // Only a DNS label becomes part of the host name, so no config can point requests at another host.

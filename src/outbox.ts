@@ -88,7 +88,7 @@ export function createOutbox(debug: Debug): Outbox {
   /** One attempt: fetch where its answer can be read; sendBeacon where keepalive is missing or the page is hidden. */
   function transmit(entry: Entry) {
     entry.attempts++;
-    if (canKeepAlive && window.fetch && !document.hidden) {
+    if (canKeepAlive && (window as Partial<Window>).fetch && !document.hidden) {
       entry.isInFlight = true;
       // A request that hangs is retried; AbortSignal.timeout needs no timer of ours (and is missing in old browsers).
       fetch(entry.url, { method: 'POST', body: entry.body, keepalive: true, credentials: 'omit', signal: AbortSignal.timeout?.(REQUEST_TIMEOUT) })

@@ -1,7 +1,7 @@
 // Delivery under faults, offline, navigation, two tabs and hostile browsers, in real Chromium on the built bundle.
 import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import type { Page } from 'playwright';
-import { sleep, startHarness, trackerPage, type Harness, type OpenedPage } from '../support/harness.ts';
+import { sleep, startHarness, trackerPage, type Harness } from '../support/harness.ts';
 
 let h: Harness;
 beforeAll(async () => { h = await startHarness(); });
@@ -190,15 +190,19 @@ describe('offline', () => {
 describe('two tabs', () => {
   it('share the stored outbox without sending an entry twice', async () => {
     const opened = await openShop({ count: 40 });
-    await h.gotoTracked(opened, '/shop');
-    await opened.context.setOffline(true);
-    await clickAll(opened.page);
-    // The tab is closed offline: what it holds is stored for the next page of the site.
-    await opened.page.close({ runBeforeUnload: true });
-    await opened.context.setOffline(false);
+    // A page of the site without the tracker, to look into storage.
     h.setPage('/no-tracker', '<!doctype html><p>a page of the site without the tracker</p>');
     const look = await opened.context.newPage();
     await look.goto(h.siteUrl + '/no-tracker');
+    await h.gotoTracked(opened, '/shop');
+    await opened.context.setOffline(true);
+    await clickAll(opened.page);
+    // The tab is closed offline: what it holds is stored for the next page of the site. (With runBeforeUnload,
+    // close() returns before the page is gone.)
+    const closed = new Promise((resolve) => opened.page.once('close', resolve));
+    await opened.page.close({ runBeforeUnload: true });
+    await closed;
+    await opened.context.setOffline(false);
     expect(await storedOutbox(look)).toBe(40);
     const tabs = await Promise.all([opened.context.newPage(), opened.context.newPage(), opened.context.newPage()]);
     // Three tabs open at once, each taking over what is stored.

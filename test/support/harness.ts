@@ -110,6 +110,13 @@ export async function startHarness(launchArgs: string[] = []): Promise<Harness> 
     ignoreDefaultArgs: ['--disable-back-forward-cache'] });
   const contexts: BrowserContext[] = [];
 
+  async function settle(quietMs = 150) {
+    for (let seen = -1; seen != api.requests.length;) {
+      seen = api.requests.length;
+      await sleep(quietMs);
+    }
+  }
+
   return {
     browser, api, apiBase, siteUrl,
     setPage(path, html, extraHeaders = {}) {
@@ -127,15 +134,10 @@ export async function startHarness(launchArgs: string[] = []): Promise<Harness> 
     },
     async closePages() {
       await Promise.all(contexts.splice(0).map((context) => context.close().catch(() => {})));
-      await this.settle();
+      await settle();
       api.reset();
     },
-    async settle(quietMs = 150) {
-      for (let seen = -1; seen != api.requests.length;) {
-        seen = api.requests.length;
-        await sleep(quietMs);
-      }
-    },
+    settle,
     async gotoTracked({ page }, path) {
       await page.goto(new URL(path, siteUrl).href);
       await page.waitForFunction(() => (window as any).elevateTracker?.click);

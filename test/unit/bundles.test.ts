@@ -1,0 +1,19 @@
+// Secrets stay on servers: no browser bundle may carry the event-data client or anything that takes an Api-Key.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+
+const BROWSER_BUNDLES = ['dist/elevate-tracker.min.js', 'dist/index.js'];
+const SERVER_ONLY = ['Api-Key', 'api-key', 'event-data', 'ELEVATE_API_KEY', 'remove-customer', 'node:', 'process.env'];
+
+describe.each(BROWSER_BUNDLES)('%s', (bundle) => {
+  const code = readFileSync(new URL(`../../${bundle}`, import.meta.url), 'utf8');
+  it.each(SERVER_ONLY)('does not contain %j', (marker) => {
+    expect(code.includes(marker)).toBe(false);
+  });
+});
+
+it('the server entry is where the Api-Key lives (so the markers above are the right ones)', () => {
+  const server = readFileSync(new URL('../../dist/server.js', import.meta.url), 'utf8');
+  expect(server).toContain('Api-Key');
+  expect(server).toContain('event-data');
+});

@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { ElevateConfigError, rejectUnknownOptions, resolveConfig, type TrackerOptions } from '../../src/config';
+
+const messageOf = (options: unknown) => {
+  try {
+    rejectUnknownOptions(options as object);
+    resolveConfig(options as TrackerOptions);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ElevateConfigError);
+    return `${(error as ElevateConfigError).option}: ${(error as Error).message}`;
+  }
+  throw new Error('no error thrown');
+};
+
+describe('resolveConfig', () => {
+  it('applies the defaults and builds the cluster URL', () => {
+    expect(resolveConfig({ clusterId: 'w00000000', market: 'UK' })).toEqual({
+      clusterId: 'w00000000',
+      market: 'UK',
+      apiBase: 'https://w00000000.api.esales.apptus.cloud',
+      ticketAttribute: 'data-elevate-ticket',
+      cookieDomain: undefined,
+      customerKeyCookie: 'elevate_customer_key',
+      sessionKeyCookie: 'elevate_session_key',
+      sessionTimeout: 30 * 60_000,
+      debug: false,
+    });
+  });
+
+  it('takes apiBase for proxies and local servers, without a trailing slash', () => {
+    expect(resolveConfig({ apiBase: 'https://shop.example/elevate/', market: 'UK' }).apiBase).toBe('https://shop.example/elevate');
+    expect(resolveConfig({ apiBase: 'http://localhost:8081', market: 'UK' }).apiBase).toBe('http://localhost:8081');
+    expect(resolveConfig({ apiBase: 'http://127.0.0.1:9', market: 'UK' }).apiBase).toBe('http://127.0.0.1:9');
+    expect(resolveConfig({ apiBase: 'http://[::1]:9', market: 'UK' }).apiBase).toBe('http://[::1]:9');
+  });
+
+  it.each([
+    [{ market: 'UK' }, 'clusterId: Option clusterId (data-cluster-id) is missing. Example: "w00000000" (letters, digits, hyphens).'],
+    [{ clusterId: 'w0.evil.com', market: 'UK' }, 'clusterId: Option clusterId (data-cluster-id) is invalid: "w0.evil.com". Example: "w00000000" (letters, digits, hyphens).'],
+    [{ clusterId: 'evil.com/x?', market: 'UK' }, 'clusterId: Option clusterId (data-cluster-id) is invalid: "evil.com/x?". Example: "w00000000" (letters, digits, hyphens).'],
+    [{ clusterId: '-w0', market: 'UK' }, 'clusterId: Option clusterId (data-cluster-id) is invalid: "-w0". Example: "w00000000" (letters, digits, hyphens).'],
+    [{ clusterId: 'w0' }, 'market: Option market (data-market) is missing. Example: "UK".'],
+    [{ clusterId: 'w0', market: '  ' }, 'market: Option market (data-market) is invalid: "  ". Example: "UK".'],
+    [{ apiBase: 'http://shop.example', market: 'UK' }, 'apiBase: Option apiBase (data-api-base) is invalid: "http://shop.example". Example: "https://shop.example/elevate" (https; http only on localhost).'],
+    [{ apiBase: 'https://shop.example/?x=1', market: 'UK' }, 'apiBase: Option apiBase (data-api-base) is invalid: "https://shop.example/?x=1". Example: "https://shop.example/elevate" (https; http only on localhost).'],
+    [{ apiBase: 'https://user:pw@shop.example', market: 'UK' }, 'apiBase: Option apiBase (data-api-base) is invalid: "https://user:pw@shop.example". Example: "https://shop.example/elevate" (https; http only on localhost).'],
+    [{ apiBase: 'not a url', market: 'UK' }, 'apiBase: Option apiBase (data-api-base) is invalid: "not a url". Example: "https://shop.example/elevate" (https; http only on localhost).'],
+    [{ clusterId: 'w0', market: 'UK', ticketAttribute: 'data ticket' }, 'ticketAttribute: Option ticketAttribute (data-ticket-attribute) is invalid: "data ticket". Example: "data-elevate-ticket".'],
+    [{ clusterId: 'w0', market: 'UK', cookieDomain: 'example.com; evil' }, 'cookieDomain: Option cookieDomain (data-cookie-domain) is invalid: "example.com; evil". Example: "example.com".'],
+    [{ clusterId: 'w0', market: 'UK', customerKeyCookie: 'a=b' }, 'customerKeyCookie: Option customerKeyCookie (data-customer-key-cookie) is invalid: "a=b". Example: "elevate_ck".'],
+    [{ clusterId: 'w0', market: 'UK', sessionKeyCookie: '' }, 'sessionKeyCookie: Option sessionKeyCookie (data-session-key-cookie) is invalid: "". Example: "elevate_sk".'],
+    [{ clusterId: 'w0', market: 'UK', sessionTimeout: 0 }, 'sessionTimeout: Option sessionTimeout (data-session-timeout) is invalid: 0. Example: 30 (minutes, at most 1440).'],
+    [{ clusterId: 'w0', market: 'UK', sessionTimeout: NaN }, 'sessionTimeout: Option sessionTimeout (data-session-timeout) is invalid: NaN. Example: 30 (minutes, at most 1440).'],
+    [{ clusterId: 'w0', market: 'UK', sessionTimeout: '30' }, 'sessionTimeout: Option sessionTimeout (data-session-timeout) is invalid: "30". Example: 30 (minutes, at most 1440).'],
+    [{ clusterId: 'w0', market: 'UK', debug: 'yes' }, 'debug: Option debug (data-debug) is invalid: "yes". Example: true.'],
+    [{ clusterId: 'w0', market: 'UK', clusterID: 'w1' }, 'clusterID: Unknown option clusterID; known options: clusterId, market, apiBase, ticketAttribute, cookieDomain, customerKeyCookie, sessionKeyCookie, sessionTimeout, debug.'],
+  ])('rejects %j with a message naming the option and an example', (options, message) => {
+    expect(messageOf(options)).toBe(message);
+  });
+});
