@@ -6,7 +6,7 @@ import { gzipSync, brotliCompressSync } from 'node:zlib';
 
 const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
 const banner = `/*! elevate-tracker v${version} | MIT */`;
-const browser = { platform: 'browser', target: ['es2020', 'chrome80', 'firefox78', 'safari14.1'] };
+const browser = { platform: 'browser', target: ['es2020', 'chrome91', 'edge91', 'firefox90', 'safari15'] };
 const node = { platform: 'node', target: 'node20' };
 
 /**
@@ -15,8 +15,11 @@ const node = { platform: 'node', target: 'node20' };
  * to what it measures now, with a little headroom, until a decision on that (see CHANGELOG, "Size").
  */
 const outputs = [
-  { entry: 'src/script.ts', outfile: 'dist/elevate-tracker.min.js', budget: 4608,
+  { entry: 'src/script.ts', outfile: 'dist/elevate-tracker.min.js', budget: 4736,
     options: { ...browser, format: 'iife', minify: true } },
+  // The session shim for the script tag, which imports it on demand (data-session-api).
+  { entry: 'src/session-shim.ts', outfile: 'dist/elevate-tracker.session.js',
+    options: { ...browser, format: 'esm', minify: true } },
   { entry: 'src/index.ts', outfile: 'dist/index.js',
     options: { ...browser, format: 'esm', packages: 'external' } },
   { entry: 'src/server/index.ts', outfile: 'dist/server.js',

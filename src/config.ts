@@ -1,3 +1,5 @@
+import type { SessionApiOptions } from './session-shim';
+
 /** Options of `createTracker` and the script tag (each option has a kebab-case `data-*` twin). */
 export interface TrackerOptions {
   /** Elevate cluster ID, e.g. `"w00000000"`. Requests go to `https://{clusterId}.api.esales.apptus.cloud`. Required unless `apiBase` is given. */
@@ -18,10 +20,13 @@ export interface TrackerOptions {
   sessionTimeout?: number;
   /** Log every notification and its outcome to the console. Defaults to `false`. */
   debug?: boolean;
+  /** A Session Management API to tie each visit to: its base URL, or `{ baseUrl, tenantId, agentId }`. Defaults to none. */
+  sessionApi?: string | SessionApiOptions;
 }
 
 /** Validated options with defaults applied; `apiBase` is always set, without a trailing slash. */
-export type Config = Required<Omit<TrackerOptions, 'clusterId' | 'cookieDomain'>> & Pick<TrackerOptions, 'cookieDomain'>;
+export type Config = Required<Omit<TrackerOptions, 'clusterId' | 'cookieDomain' | 'sessionApi'>>
+  & Pick<TrackerOptions, 'cookieDomain'> & { sessionApi?: SessionApiOptions };
 
 /** Thrown by `createTracker` for a bad option; the script tag prints the same message with `console.error`. */
 export class ElevateConfigError extends Error {
@@ -37,7 +42,7 @@ export class ElevateConfigError extends Error {
 const COOKIE_NAME = /^[\w!#$%&'*+.^`|~-]{1,64}$/;
 
 /** An https URL (http only on localhost) that a path can be appended to. */
-function isApiBase(value: string) {
+function isBaseUrl(value: string) {
   try {
     const url = new URL(value);
     return (url.protocol == 'https:' || (url.protocol == 'http:' && /^(localhost|127\.0\.0\.1|\[::1\])$/.test(url.hostname)))
@@ -49,13 +54,14 @@ function isApiBase(value: string) {
 const options: Record<keyof TrackerOptions, [defaultValue: unknown, rule: RegExp | ((value: any) => unknown), example: string]> = {
   clusterId: [, /^[a-z\d](?:[a-z\d-]{0,61}[a-z\d])?$/i, '"w00000000" (letters, digits, hyphens)'],
   market: [, /\S/, '"UK"'],
-  apiBase: [, isApiBase, '"https://shop.example/elevate" (https; http only on localhost)'],
+  apiBase: [, isBaseUrl, '"https://shop.example/elevate" (https; http only on localhost)'],
   ticketAttribute: ['data-elevate-ticket', /^[a-z_][\w.-]*$/i, '"data-elevate-ticket"'],
   cookieDomain: [, /^\.?[a-z\d-]+(\.[a-z\d-]+)*$/i, '"example.com"'],
   customerKeyCookie: ['elevate_customer_key', COOKIE_NAME, '"elevate_ck"'],
   sessionKeyCookie: ['elevate_session_key', COOKIE_NAME, '"elevate_sk"'],
   sessionTimeout: [30, (value) => value === +value && value > 0 && value <= 1440, '30 (minutes, at most 1440)'],
   debug: [false, (value) => value === !!value, 'true'],
+  sessionApi: [, (value) => isBaseUrl(value.baseUrl ?? value), '"https://shop.example/session-api"'],
 };
 
 /** The option names; the script tag reads exactly these from its `data-*` attributes. */
@@ -79,13 +85,14 @@ export function resolveConfig(given: TrackerOptions): Config {
     const value = config[name] = given[name] ?? defaultValue;
     // clusterId is optional only next to apiBase; cookieDomain is optional.
     const isRequired = name == 'market' || (name == 'clusterId' && given.apiBase == null);
-    const isValid = typeof rule == 'function' ? rule(value) : typeof value == 'string' && rule.test(value);
-    if (value === undefined ? isRequired : !isValid) {
+    const isValid = () => (typeof rule == 'function' ? rule(value) : typeof value == 'string' && rule.test(value));
+    if (value === undefined ? isRequired : !isValid()) {
       throw new ElevateConfigError(name, `Option ${name} (${attributeOf(name)}) is ${value === undefined ? 'missing' : `invalid: ${typeof value == 'string' ? JSON.stringify(value) : value}`}. Example: ${example}.`);
     }
   }
   // Only a DNS label becomes part of the host name, so no config can point requests at another host.
   config.apiBase = config.apiBase?.replace(/\/+$/, '') ?? `https://${config.clusterId}.api.esales.apptus.cloud`;
   config.sessionTimeout *= 60_000;
+  if (typeof config.sessionApi == 'string') config.sessionApi = { baseUrl: config.sessionApi };
   return config as Config;
 }

@@ -32,7 +32,8 @@ export const isCustomerKey = (value: unknown): value is string =>
  * it, or starts a new session. Cookies are read at start and when the tab comes back (one `document.cookie` read
  * each), and never on the click path: a cookie access is a synchronous round-trip to the browser process.
  */
-export function createKeyStore(config: Config, jar: CookieJar, now: () => number = Date.now): KeyStore {
+export function createKeyStore(config: Config, jar: CookieJar, now: () => number = Date.now,
+  onNewSession: () => void = () => {}): KeyStore {
   const { customerKeyCookie, sessionKeyCookie, sessionTimeout } = config;
   /** Sliding refreshes of the session cookie are written at most once a minute (a tenth of a short timeout). */
   const refreshInterval = Math.min(60_000, sessionTimeout / 10);
@@ -59,6 +60,7 @@ export function createKeyStore(config: Config, jar: CookieJar, now: () => number
       else if (isStarting) store.customerKey = newKey();
       if (isUuid(storedSessionKey)) {
         // The cookie is there, so the session is alive.
+        if (storedSessionKey != store.sessionKey && !isStarting) setTimeout(onNewSession);
         store.sessionKey = storedSessionKey;
         activeUntil = Math.max(activeUntil, deadline(now()));
       } else if (isStarting) {
@@ -88,6 +90,8 @@ export function createKeyStore(config: Config, jar: CookieJar, now: () => number
       if (isNewVisitor) store.customerKey = newKey();
       store.sessionKey = newKey();
       activeUntil = deadline(now());
+      // Not at start (nothing was written yet), and off the click path: a rotation can happen inside touch().
+      if (writtenKeys) setTimeout(onNewSession);
     },
 
     persist() {

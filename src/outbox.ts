@@ -4,11 +4,13 @@ import type { Debug } from './log';
 interface Entry {
   url: string;
   body?: string;
-  createdAt: number;
-  attempts: number;
-  /** When the next attempt is due. */
-  dueAt: number;
-  isInFlight?: boolean;
+  /** When it was made. */
+  at: number;
+  tries: number;
+  /** When the next try is due. */
+  due: number;
+  /** A request for it is on its way. */
+  sending?: boolean;
 }
 
 /** Delivers notifications at least once: retries failures, keeps what is undelivered across pages. */
@@ -35,7 +37,7 @@ const UNLOAD_GRACE = 100;
 const canKeepAlive = typeof Request == 'function' && 'keepalive' in Request.prototype;
 
 /** 1 s doubling with each attempt, capped at a minute, with ±25% jitter so that tabs do not retry in step. */
-const backoff = (attempts: number) => Math.min(60_000, 500 * 2 ** attempts) * (0.75 + Math.random() / 2);
+const backoff = (tries: number) => Math.min(60_000, 500 * 2 ** tries) * (0.75 + Math.random() / 2);
 
 /** Takes the stored entries out of storage. */
 function takeStored(): Entry[] {
@@ -71,9 +73,9 @@ export function createOutbox(debug: Debug): Outbox {
 
   function fail(entry: Entry, reason: unknown) {
     if (isLeaving) return;
-    entry.isInFlight = false;
-    entry.dueAt = Date.now() + backoff(entry.attempts);
-    debug('retrying:', reason, entry.url, entry.body);
+    entry.sending = false;
+    entry.due = Date.now() + backoff(entry.tries);
+    debug('retry:', reason, entry.url, entry.body);
     schedule();
   }
 
@@ -87,9 +89,9 @@ export function createOutbox(debug: Debug): Outbox {
 
   /** One attempt: fetch where its answer can be read; sendBeacon where keepalive is missing or the page is hidden. */
   function transmit(entry: Entry) {
-    entry.attempts++;
+    entry.tries++;
     if (canKeepAlive && (window as Partial<Window>).fetch && !document.hidden) {
-      entry.isInFlight = true;
+      entry.sending = true;
       // A request that hangs is retried; AbortSignal.timeout needs no timer of ours (and is missing in old browsers).
       fetch(entry.url, { method: 'POST', body: entry.body, keepalive: true, credentials: 'omit', signal: AbortSignal.timeout?.(REQUEST_TIMEOUT) })
         .then((response) => {
@@ -103,9 +105,9 @@ export function createOutbox(debug: Debug): Outbox {
           // while the browser still delivers them: a network error counts only if the page is still here later.
         }, (error) => setTimeout(() => fail(entry, error), UNLOAD_GRACE));
     } else if (beacon(entry)) {
-      finish(entry, 'beacon queued');
+      finish(entry, 'beacon');
     } else {
-      fail(entry, 'beacon refused');
+      fail(entry, 'beacon');
     }
   }
 
@@ -117,11 +119,11 @@ export function createOutbox(debug: Debug): Outbox {
     const now = Date.now();
     let nextDueAt = Infinity;
     for (const entry of pending) {
-      if (entry.isInFlight) continue;
-      if (entry.attempts >= MAX_ATTEMPTS || now - entry.createdAt > MAX_AGE) finish(entry, 'dropped: too many attempts or too old');
+      if (entry.sending) continue;
+      if (entry.tries >= MAX_ATTEMPTS || now - entry.at > MAX_AGE) finish(entry, 'dropped: too old');
       // Offline, the browser says so and a request would only burn an attempt: `online` flushes again.
-      else if (entry.dueAt <= now && navigator.onLine !== false) transmit(entry);
-      else nextDueAt = Math.min(nextDueAt, entry.dueAt);
+      else if (entry.due <= now && navigator.onLine !== false) transmit(entry);
+      else nextDueAt = Math.min(nextDueAt, entry.due);
     }
     if (nextDueAt < Infinity && navigator.onLine !== false) timer = setTimeout(flush, nextDueAt - now);
   }
@@ -135,7 +137,7 @@ export function createOutbox(debug: Debug): Outbox {
     pending.push(...entries);
     let count = 0;
     let bytes = 0;
-    pending.filter((entry) => !entry.isInFlight).reverse()
+    pending.filter((entry) => !entry.sending).reverse()
       .filter((entry) => ++count > MAX_ENTRIES || (bytes += entry.url.length + (entry.body?.length || 0)) > MAX_BYTES)
       .forEach((entry) => finish(entry, 'dropped: outbox full'));
   }
@@ -143,7 +145,7 @@ export function createOutbox(debug: Debug): Outbox {
   return {
     send(url, body) {
       const now = Date.now();
-      add([{ url, body, createdAt: now, attempts: 0, dueAt: now }]);
+      add([{ url, body, at: now, tries: 0, due: now }]);
       flush();
     },
 
@@ -152,7 +154,7 @@ export function createOutbox(debug: Debug): Outbox {
     adopt() {
       isLeaving = false;
       const take = () => {
-        add(takeStored().map((entry) => ({ ...entry, isInFlight: false })));
+        add(takeStored().map((entry) => ({ ...entry, sending: false })));
         schedule();
       };
       try {
@@ -166,17 +168,17 @@ export function createOutbox(debug: Debug): Outbox {
       clearTimeout(timer);
       timer = undefined;
       if (isGoingAway) isLeaving = true;
-      const stored = pending.filter((entry) => entry.isInFlight
+      const stored = pending.filter((entry) => entry.sending
         // A retry still in flight may fail with the page gone: keep it too (at least once, under faults).
-        ? isLeaving && entry.attempts > 1
+        ? isLeaving && entry.tries > 1
         : !(navigator.onLine !== false && beacon(entry)));
-      pending = pending.filter((entry) => entry.isInFlight);
+      pending = pending.filter((entry) => entry.sending);
       if (!stored.length) return;
       try {
         localStorage.setItem(OUTBOX_KEY, JSON.stringify(takeStored().concat(stored).slice(-MAX_ENTRIES)));
       } catch {
         // No storage: the entries stay with this page, which retries them for as long as it lives.
-        pending.push(...stored.filter((entry) => !entry.isInFlight));
+        pending.push(...stored.filter((entry) => !entry.sending));
       }
     },
   };

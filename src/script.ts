@@ -24,19 +24,23 @@ function readOptions(script: HTMLElement | null) {
   return options;
 }
 
-function run(tracker: any, [method, ...args]: Command) {
+function run(tracker: any, command: Command) {
+  const [method, ...args] = Array.isArray(command) ? command : [''];
   if (method != 'push' && typeof tracker[method] == 'function') tracker[method](...args);
-  else logError(`unknown command ${JSON.stringify(method)}; e.g. push(['end']) or push(['click', ticket])`);
+  else logError(`unknown command ${JSON.stringify(command)}; e.g. push(['end'])`);
 }
 
 // A second copy of the script on the page leaves the first in charge.
 if (!queue?.destroy) {
   try {
-    const tracker = startTracker(resolveConfig(readOptions(document.currentScript as HTMLElement
-      || document.querySelector('script[src*="elevate-tracker"]')))) as Tracker & { push(...commands: Command[]): void };
+    const script = (document.currentScript || document.querySelector('script[src*="elevate-tracker"]')) as HTMLScriptElement | null;
+    // The session shim is a module of its own beside this file, loaded only for `data-session-api`.
+    const loadSessionApi = () => import(new URL('elevate-tracker.session.js', script?.src || location.href).href)
+      .then((module) => module.attachSessionApi);
+    const tracker = startTracker(resolveConfig(readOptions(script)), loadSessionApi) as Tracker & { push(...commands: Command[]): void };
     tracker.push = (...commands) => commands.forEach((command) => run(tracker, command));
     if (queue && !Array.isArray(queue)) {
-      logError(`window.${GLOBAL} is already taken by something else: the tracker runs, but is not exposed there.`);
+      logError(`window.${GLOBAL} is taken by something else: the tracker runs without it.`);
     } else {
       page[GLOBAL] = tracker;
       tracker.push(...queue || []);

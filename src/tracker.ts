@@ -6,6 +6,8 @@ import { listen } from './listen';
 import { createDebug, logError } from './log';
 import { isTicket, notificationUrl, type NotificationType } from './notifications';
 import { createOutbox, OUTBOX_KEY } from './outbox';
+import type { SessionInfo } from './session-api';
+import { attachSessionApi, type SessionShim } from './session-shim';
 
 /** A running tracker. Methods never throw; after `destroy()` they do nothing. */
 export interface Tracker {
@@ -23,7 +25,14 @@ export interface Tracker {
   reset(): void;
   /** Removes every listener; the tracker does nothing afterwards. */
   destroy(): void;
+  /** With the `sessionApi` option: ties the visit's session to a known customer (`gkc_customerId`). */
+  identify(customerId: string): void;
+  /** With the `sessionApi` option: the current visit's SessionInfo; without it, `undefined`. */
+  readonly session: Promise<SessionInfo | undefined>;
 }
+
+/** Loads the session shim: bundled for npm, fetched on demand by the script tag. */
+export type SessionApiLoader = () => Promise<typeof attachSessionApi>;
 
 /** Clicks within this time on the same ticket are one click (a double click). */
 const REPEAT_WINDOW = 1000;
@@ -37,15 +46,22 @@ const CLICK_OWNER = Symbol.for('elevate-tracker.clicks');
 export function createTracker(options: TrackerOptions): Tracker {
   rejectUnknownOptions(options);
   const config = resolveConfig(options);
-  if (typeof document != 'undefined') return startTracker(config);
+  if (typeof document != 'undefined') return startTracker(config, async () => attachSessionApi);
   const nothing = () => {};
-  return { customerKey: '', sessionKey: '', click: nothing, end: nothing, setCustomerKey: nothing, reset: nothing, destroy: nothing };
+  return { customerKey: '', sessionKey: '', click: nothing, end: nothing, setCustomerKey: nothing, reset: nothing,
+    destroy: nothing, identify: nothing, session: Promise.resolve(undefined) };
 }
 
 /** Starts a tracker in the page with validated options. */
-export function startTracker(config: Config): Tracker {
+export function startTracker(config: Config, loadSessionApi: SessionApiLoader): Tracker {
   const debug = createDebug(config.debug);
-  const keys = createKeyStore(config, createCookieJar(config.cookieDomain));
+  const jar = createCookieJar(config.cookieDomain);
+  const keys = createKeyStore(config, jar, Date.now, () => shim.then((session) => session?.follow()));
+  // The session shim costs nothing unless configured; until it has loaded, calls wait for it.
+  const sessionApi = config.sessionApi;
+  const shim: Promise<SessionShim | undefined> = sessionApi
+    ? loadSessionApi().then((attach) => attach(sessionApi, keys, jar, debug), (error) => void debug('session API:', error))
+    : Promise.resolve(undefined);
   const outbox = createOutbox(debug);
   const page = globalThis as { [CLICK_OWNER]?: () => void };
   let lastTicket = '';
@@ -66,8 +82,8 @@ export function startTracker(config: Config): Tracker {
   function click(ticket: string) {
     const time = Date.now();
     if (!stops.length) return;
-    if (!isTicket(ticket)) return debug('skipped: empty or too long', ticket);
-    if (ticket == lastTicket && time - lastClickAt < REPEAT_WINDOW) return debug('skipped: repeated', ticket);
+    if (!isTicket(ticket)) return debug('skipped: bad ticket', ticket);
+    if (ticket == lastTicket && time - lastClickAt < REPEAT_WINDOW) return debug('skipped: repeat', ticket);
     lastTicket = ticket;
     lastClickAt = time;
     keys.touch();
@@ -110,7 +126,7 @@ export function startTracker(config: Config): Tracker {
     },
     setCustomerKey(key) {
       if (!stops.length) return;
-      if (!isCustomerKey(key)) return logError(`setCustomerKey: ${JSON.stringify(key)} is not a key; use a secret customer-bound key (up to 256 of A-Z a-z 0-9 . _ - : + / = ~), never an e-mail.`);
+      if (!isCustomerKey(key)) return logError(`setCustomerKey: ${JSON.stringify(key)} is not a secret customer-bound key of 1-256 URL-safe characters (never an e-mail).`);
       keys.customerKey = key;
       keys.persist();
     },
@@ -122,6 +138,12 @@ export function startTracker(config: Config): Tracker {
     destroy() {
       if (stops.length) suspend();
       stops.splice(0).forEach((stop) => stop());
+    },
+    identify(customerId) {
+      shim.then((session) => stops.length && session?.identify(customerId));
+    },
+    get session() {
+      return shim.then((session) => session?.session);
     },
   };
 }

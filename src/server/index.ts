@@ -5,3 +5,5 @@ export type {
 } from './event-data.js';
 export { EventDataError } from './errors.js';
 export type { EventDataErrorCode } from './errors.js';
+export { keyCookieHeaders } from './key-cookies.js';
+export type { KeyCookieOptions } from './key-cookies.js';

@@ -162,9 +162,8 @@ describe('offline', () => {
     // The page is loaded again offline, from the HTTP cache: a new page of the same site.
     await opened.page.goto(h.siteUrl + '/shop');
     await opened.page.waitForFunction(() => (window as any).elevateTracker?.click);
-    await sleep(300);
+    await expect.poll(() => storedOutbox(opened.page), { message: 'the new page takes the stored entries over' }).toBe(0);
     expect(h.api.requests).toEqual([]);
-    expect(await storedOutbox(opened.page), 'the new page took the stored entries over').toBe(0);
     await opened.context.setOffline(false);
     await h.api.waitFor(20, { type: 'click' });
     expect(deliveredTickets()).toEqual({ unique: tickets(20).sort(), duplicates: 0 });

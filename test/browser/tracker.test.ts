@@ -269,7 +269,10 @@ describe('script tag', () => {
     expect(end.type).toBe('end');
     expect(end.query.customerKey).toBe('known-customer-7');
     expect(end.query.sessionKey).toBe(click.query.sessionKey);
-    // push keeps working once the tracker is up.
+    // push keeps working once the tracker is up; a bad command is one console error, never an exception.
+    await opened.page.evaluate(() => (window as any).elevateTracker.push('end', null, ['noSuchMethod'], ['push']));
+    expect(opened.consoleErrors).toHaveLength(4);
+    expect(opened.consoleErrors[0]).toBe(`[elevate-tracker] unknown command "end"; e.g. push(['end'])`);
     await opened.page.evaluate(() => (window as any).elevateTracker.push(['click', 'T-pushed-later']));
     const clicks = await h.api.waitFor(2, { type: 'click' });
     expect(clicks[1].ticket).toBe('T-pushed-later');
@@ -306,7 +309,7 @@ describe('script tag', () => {
     }));
     await opened.page.goto(h.siteUrl + '/taken');
     await expect.poll(() => opened.consoleErrors.length).toBe(1);
-    expect(opened.consoleErrors[0]).toContain('window.elevateTracker is already taken');
+    expect(opened.consoleErrors[0]).toContain('window.elevateTracker is taken by something else');
     expect(await opened.page.evaluate(() => (window as any).elevateTracker)).toEqual({ mine: true });
     await opened.page.click('#tile');
     await h.api.waitFor(1, { type: 'click' });

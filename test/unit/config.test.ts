@@ -27,6 +27,16 @@ describe('resolveConfig', () => {
     });
   });
 
+  it('takes sessionApi as a base URL or as options', () => {
+    expect(resolveConfig({ clusterId: 'w0', market: 'UK', sessionApi: 'https://shop.example/session-api' }).sessionApi)
+      .toEqual({ baseUrl: 'https://shop.example/session-api' });
+    const options = { baseUrl: 'https://shop.example/s', tenantId: 't1', agentId: 'a1' };
+    expect(resolveConfig({ clusterId: 'w0', market: 'UK', sessionApi: options }).sessionApi).toEqual(options);
+    expect(() => resolveConfig({ clusterId: 'w0', market: 'UK', sessionApi: 'http://evil.example' }))
+      .toThrow('Option sessionApi (data-session-api) is invalid: "http://evil.example". Example: "https://shop.example/session-api".');
+    expect(() => resolveConfig({ clusterId: 'w0', market: 'UK', sessionApi: { baseUrl: 'nope' } })).toThrow(ElevateConfigError);
+  });
+
   it('takes apiBase for proxies and local servers, without a trailing slash', () => {
     expect(resolveConfig({ apiBase: 'https://shop.example/elevate/', market: 'UK' }).apiBase).toBe('https://shop.example/elevate');
     expect(resolveConfig({ apiBase: 'http://localhost:8081', market: 'UK' }).apiBase).toBe('http://localhost:8081');
@@ -53,7 +63,7 @@ describe('resolveConfig', () => {
     [{ clusterId: 'w0', market: 'UK', sessionTimeout: NaN }, 'sessionTimeout: Option sessionTimeout (data-session-timeout) is invalid: NaN. Example: 30 (minutes, at most 1440).'],
     [{ clusterId: 'w0', market: 'UK', sessionTimeout: '30' }, 'sessionTimeout: Option sessionTimeout (data-session-timeout) is invalid: "30". Example: 30 (minutes, at most 1440).'],
     [{ clusterId: 'w0', market: 'UK', debug: 'yes' }, 'debug: Option debug (data-debug) is invalid: "yes". Example: true.'],
-    [{ clusterId: 'w0', market: 'UK', clusterID: 'w1' }, 'clusterID: Unknown option clusterID; known options: clusterId, market, apiBase, ticketAttribute, cookieDomain, customerKeyCookie, sessionKeyCookie, sessionTimeout, debug.'],
+    [{ clusterId: 'w0', market: 'UK', clusterID: 'w1' }, 'clusterID: Unknown option clusterID; known options: clusterId, market, apiBase, ticketAttribute, cookieDomain, customerKeyCookie, sessionKeyCookie, sessionTimeout, debug, sessionApi.'],
   ])('rejects %j with a message naming the option and an example', (options, message) => {
     expect(messageOf(options)).toBe(message);
   });
