@@ -22,7 +22,16 @@ export interface TrackerOptions {
   debug?: boolean;
   /** A Session Management API to tie each visit to: its base URL, or `{ baseUrl, tenantId, agentId }`. Defaults to none. */
   sessionApi?: string | SessionApiOptions;
+  /** The visitor's consent: `"pending"` stores and sends nothing until it is `"granted"`; `"denied"` also deletes what was stored. Defaults to `"granted"`. */
+  consent?: Consent;
+  /** Treat the browser's Global Privacy Control signal (`navigator.globalPrivacyControl`) as consent denied. Defaults to `true`. */
+  globalPrivacyControl?: boolean;
+  /** The site's server re-issues the key cookies (`keyCookieHeaders`), so the browser writes the customerKey cookie only when it changes (Safari caps script-written cookies at 7 days). Defaults to `false`. */
+  serverKeyCookies?: boolean;
 }
+
+/** The visitor's consent to tracking. */
+export type Consent = 'granted' | 'pending' | 'denied';
 
 /** Validated options with defaults applied; `apiBase` is always set, without a trailing slash. */
 export type Config = Required<Omit<TrackerOptions, 'clusterId' | 'cookieDomain' | 'sessionApi'>>
@@ -40,6 +49,8 @@ export class ElevateConfigError extends Error {
 }
 
 const COOKIE_NAME = /^[\w!#$%&'*+.^`|~-]{1,64}$/;
+/** The three consent states. */
+export const CONSENT = /^(granted|pending|denied)$/;
 
 /** An https URL (http only on localhost) that a path can be appended to. */
 function isBaseUrl(value: string) {
@@ -62,6 +73,9 @@ const options: Record<keyof TrackerOptions, [defaultValue: unknown, rule: RegExp
   sessionTimeout: [30, (value) => value === +value && value > 0 && value <= 1440, '30 (minutes, at most 1440)'],
   debug: [false, (value) => value === !!value, 'true'],
   sessionApi: [, (value) => isBaseUrl(value.baseUrl ?? value), '"https://shop.example/session-api"'],
+  consent: ['granted', CONSENT, '"pending"'],
+  globalPrivacyControl: [true, (value) => value === !!value, 'false'],
+  serverKeyCookies: [false, (value) => value === !!value, 'true'],
 };
 
 /** The option names; the script tag reads exactly these from its `data-*` attributes. */

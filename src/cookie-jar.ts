@@ -6,6 +6,8 @@ export interface CookieJar {
   readAll(): Record<string, string>;
   /** Writes a cookie expiring at `expires`. */
   write(name: string, value: string, expires: Date): void;
+  /** Deletes a cookie (with the same path and domain it was written with). */
+  remove(name: string): void;
 }
 
 /** One js-cookie instance with fixed attributes: Path=/, SameSite=Lax, Secure on https pages, optional Domain. */
@@ -17,6 +19,9 @@ export function createCookieJar(domain: string | undefined): CookieJar {
     },
     write(name, value, expires) {
       try { cookies.set(name, value, { expires }); } catch { /* blocked: the keys live in memory for this page */ }
+    },
+    remove(name) {
+      try { cookies.remove(name); } catch { /* blocked: nothing was stored */ }
     },
   };
 }

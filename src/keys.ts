@@ -16,8 +16,8 @@ export interface KeyStore extends Keys {
   touch(): void;
   /** Starts a new session (after an end notification), for a new visitor too on sign-out. */
   rotate(isNewVisitor?: boolean): void;
-  /** Writes what changed since the last write. */
-  persist(): void;
+  /** Writes what changed since the last write; everything with `isForced` (consent given). */
+  persist(isForced?: boolean): void;
 }
 
 const DAY = 86_400_000;
@@ -34,16 +34,18 @@ export const isCustomerKey = (value: unknown): value is string =>
  */
 export function createKeyStore(config: Config, jar: CookieJar, now: () => number = Date.now,
   onNewSession: () => void = () => {}): KeyStore {
-  const { customerKeyCookie, sessionKeyCookie, sessionTimeout } = config;
+  const { customerKeyCookie, sessionKeyCookie, sessionTimeout, serverKeyCookies } = config;
   /** Sliding refreshes of the session cookie are written at most once a minute (a tenth of a short timeout). */
   const refreshInterval = Math.min(60_000, sessionTimeout / 10);
-  /** When the session in memory expires, and what the cookies say. */
+  /** When the session in memory expires, and what the cookies hold as far as this page knows. */
   let activeUntil = 0;
   let writtenUntil = 0;
-  let writtenKeys = '';
+  let writtenCustomerKey = '';
+  let writtenSessionKey = '';
   let writeScheduled = false;
 
   const deadline = (time: number) => Math.min(time + sessionTimeout, (Math.floor(time / DAY) + 1) * DAY);
+  const isWritten = () => writtenCustomerKey == store.customerKey && writtenSessionKey == store.sessionKey;
 
   const store: KeyStore = {
     customerKey: '',
@@ -67,10 +69,13 @@ export function createKeyStore(config: Config, jar: CookieJar, now: () => number
         store.rotate();
       }
       if (isStarting) {
-        writtenKeys = ''; // a page view is activity, and refreshes the customerKey's 365 days
+        // A page view is activity, and refreshes the customerKey's 365 days, unless the site's server re-issues the
+        // cookie: a script's write would cap it to 7 days in Safari again.
+        writtenCustomerKey = serverKeyCookies ? storedCustomerKey : '';
         store.persist();
       } else {
-        writtenKeys = store.customerKey + store.sessionKey;
+        writtenCustomerKey = store.customerKey;
+        writtenSessionKey = store.sessionKey;
         writtenUntil = activeUntil;
       }
     },
@@ -79,7 +84,7 @@ export function createKeyStore(config: Config, jar: CookieJar, now: () => number
       const time = now();
       if (time >= activeUntil) store.rotate();
       activeUntil = deadline(time);
-      if (writtenKeys != store.customerKey + store.sessionKey || activeUntil - writtenUntil > refreshInterval) {
+      if (!isWritten() || activeUntil - writtenUntil > refreshInterval) {
         // Written in a task of its own, off the click path; `pagehide` writes it if the page goes first.
         if (!writeScheduled) setTimeout(store.persist, 0);
         writeScheduled = true;
@@ -91,16 +96,16 @@ export function createKeyStore(config: Config, jar: CookieJar, now: () => number
       store.sessionKey = newKey();
       activeUntil = deadline(now());
       // Not at start (nothing was written yet), and off the click path: a rotation can happen inside touch().
-      if (writtenKeys) setTimeout(onNewSession);
+      if (writtenSessionKey) setTimeout(onNewSession);
     },
 
-    persist() {
+    persist(isForced) {
       writeScheduled = false;
-      if (writtenKeys != store.customerKey + store.sessionKey || writtenUntil != activeUntil) {
-        jar.write(customerKeyCookie, store.customerKey, new Date(now() + 365 * DAY));
-        jar.write(sessionKeyCookie, store.sessionKey, new Date(activeUntil));
-        writtenKeys = store.customerKey + store.sessionKey;
-        writtenUntil = activeUntil;
+      if (isForced || writtenCustomerKey != store.customerKey) {
+        jar.write(customerKeyCookie, writtenCustomerKey = store.customerKey, new Date(now() + 365 * DAY));
+      }
+      if (isForced || writtenSessionKey != store.sessionKey || writtenUntil != activeUntil) {
+        jar.write(sessionKeyCookie, writtenSessionKey = store.sessionKey, new Date(writtenUntil = activeUntil));
       }
     },
   };

@@ -1,4 +1,5 @@
 import type { Debug } from './log';
+import { OUTBOX_KEY } from './storage-names';
 
 /** A notification on its way: URL (with the keys), body, when it was made, how often it was tried. */
 interface Entry {
@@ -23,9 +24,10 @@ export interface Outbox {
   adopt(): void;
   /** The page is hidden or going away: beacons what can go now and stores the rest for the next page. */
   release(isGoingAway?: boolean): void;
+  /** Forgets everything waiting, here and in storage (consent withdrawn). */
+  clear(): void;
 }
 
-export const OUTBOX_KEY = 'elevate_outbox';
 const MAX_ATTEMPTS = 10;
 const MAX_AGE = 86_400_000;
 const MAX_ENTRIES = 100;
@@ -162,6 +164,13 @@ export function createOutbox(debug: Debug): Outbox {
       } catch {
         take(); // no Web Locks (older browsers, plain-http pages)
       }
+    },
+
+    clear() {
+      clearTimeout(timer);
+      timer = undefined;
+      pending = [];
+      takeStored();
     },
 
     release(isGoingAway) {

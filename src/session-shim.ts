@@ -2,6 +2,7 @@ import type { CookieJar } from './cookie-jar';
 import type { Keys } from './keys';
 import type { Debug } from './log';
 import { createSessionClient, type SessionInfo } from './session-api';
+import { SESSION_API_COOKIE } from './storage-names';
 
 /** The tracker's `sessionApi` option: the Session Management API to tie each visit to. */
 export interface SessionApiOptions {
@@ -21,8 +22,6 @@ export interface SessionShim {
   follow(): void;
 }
 
-/** The sessionId kept for the current visit, as `{sessionKey}.{sessionId}`, beside the key cookies. */
-export const SESSION_ID_COOKIE = 'elevate_session_api';
 
 /**
  * Keeps one Session Management API session per visit (per sessionKey): created on the first page of a visit with
@@ -45,7 +44,7 @@ export function attachSessionApi(options: SessionApiOptions, keys: Keys, jar: Co
     if (keys.sessionKey == sessionKey) return;
     const visit = (sessionKey = keys.sessionKey);
     info = undefined;
-    const [storedKey, storedId] = (jar.readAll()[SESSION_ID_COOKIE] || '').split(/\.(.*)/s);
+    const [storedKey, storedId] = (jar.readAll()[SESSION_API_COOKIE] || '').split(/\.(.*)/s);
     if (storedKey == visit && storedId) {
       sessionId = Promise.resolve(storedId);
       return;
@@ -55,7 +54,7 @@ export function attachSessionApi(options: SessionApiOptions, keys: Keys, jar: Co
     sessionId = quietly(created.then((session) => {
       // Kept for the visit's later pages; the visit ends at 00:00 UTC at the latest.
       if (keys.sessionKey == visit) {
-        jar.write(SESSION_ID_COOKIE, `${visit}.${session.sessionId}`, new Date((Math.floor(Date.now() / 86_400_000) + 1) * 86_400_000));
+        jar.write(SESSION_API_COOKIE, `${visit}.${session.sessionId}`, new Date((Math.floor(Date.now() / 86_400_000) + 1) * 86_400_000));
       }
       return session.sessionId;
     }));

@@ -1,13 +1,14 @@
 import { createCookieJar } from './cookie-jar';
 import { listenForClicks } from './clicks';
-import { rejectUnknownOptions, resolveConfig, type Config, type TrackerOptions } from './config';
+import { CONSENT, rejectUnknownOptions, resolveConfig, type Config, type Consent, type TrackerOptions } from './config';
 import { isCustomerKey, createKeyStore, type Keys } from './keys';
 import { listen } from './listen';
 import { createDebug, logError } from './log';
 import { isTicket, notificationUrl, type NotificationType } from './notifications';
-import { createOutbox, OUTBOX_KEY } from './outbox';
+import { createOutbox } from './outbox';
 import type { SessionInfo } from './session-api';
 import { attachSessionApi, type SessionShim } from './session-shim';
+import { OUTBOX_KEY, SESSION_API_COOKIE } from './storage-names';
 
 /** A running tracker. Methods never throw; after `destroy()` they do nothing. */
 export interface Tracker {
@@ -29,6 +30,13 @@ export interface Tracker {
   identify(customerId: string): void;
   /** With the `sessionApi` option: the current visit's SessionInfo; without it, `undefined`. */
   readonly session: Promise<SessionInfo | undefined>;
+  /** Records the visitor's consent: `"granted"` sends what was held; `"denied"` deletes the cookies and the outbox. */
+  setConsent(consent: Consent): void;
+  /**
+   * Ends the session (when consent allows), deletes the tracker's cookies and outbox, and stops tracking until consent
+   * is given again. Returns the customerKey forgotten, for the site's backend to run the removal job with.
+   */
+  forget(): string;
 }
 
 /** Loads the session shim: bundled for npm, fetched on demand by the script tag. */
@@ -36,6 +44,8 @@ export type SessionApiLoader = () => Promise<typeof attachSessionApi>;
 
 /** Clicks within this time on the same ticket are one click (a double click). */
 const REPEAT_WINDOW = 1000;
+/** Notifications held while consent is pending, at most. */
+const MAX_HELD = 100;
 /** Shared by every copy of the tracker on a page (script tag and npm builds alike): the click listener in charge. */
 const CLICK_OWNER = Symbol.for('elevate-tracker.clicks');
 
@@ -49,30 +59,56 @@ export function createTracker(options: TrackerOptions): Tracker {
   if (typeof document != 'undefined') return startTracker(config, async () => attachSessionApi);
   const nothing = () => {};
   return { customerKey: '', sessionKey: '', click: nothing, end: nothing, setCustomerKey: nothing, reset: nothing,
-    destroy: nothing, identify: nothing, session: Promise.resolve(undefined) };
+    destroy: nothing, identify: nothing, session: Promise.resolve(undefined), setConsent: nothing, forget: () => '' };
 }
 
 /** Starts a tracker in the page with validated options. */
 export function startTracker(config: Config, loadSessionApi: SessionApiLoader): Tracker {
   const debug = createDebug(config.debug);
-  const jar = createCookieJar(config.cookieDomain);
-  const keys = createKeyStore(config, jar, Date.now, () => shim.then((session) => session?.follow()));
-  // The session shim costs nothing unless configured; until it has loaded, calls wait for it.
-  const sessionApi = config.sessionApi;
-  const shim: Promise<SessionShim | undefined> = sessionApi
-    ? loadSessionApi().then((attach) => attach(sessionApi, keys, jar, debug), (error) => void debug('session API:', error))
-    : Promise.resolve(undefined);
+  const cookies = createCookieJar(config.cookieDomain);
+  // Global Privacy Control (https://globalprivacycontrol.github.io/gpc-spec/) is a refusal the site cannot override.
+  const isRefusedByBrowser = config.globalPrivacyControl && (navigator as { globalPrivacyControl?: boolean }).globalPrivacyControl === true;
+  let consent = config.consent;
+  const isGranted = () => consent == 'granted' && !isRefusedByBrowser;
+  /** Without consent, nothing is written: the keys live in memory. */
+  const jar = { ...cookies, write: (name: string, value: string, expires: Date) => isGranted() && cookies.write(name, value, expires) };
+  const keys = createKeyStore(config, jar, Date.now, () => isGranted() && shim?.then((session) => session?.follow()));
   const outbox = createOutbox(debug);
+  /** Notifications made while consent is pending: URL and body, sent if it is granted on this page. */
+  const held: [string, string?][] = [];
   const page = globalThis as { [CLICK_OWNER]?: () => void };
+  /** The session shim costs nothing unless configured; it starts with consent, and calls wait for it. */
+  let shim: Promise<SessionShim | undefined> | undefined;
   let lastTicket = '';
   let lastClickAt = 0;
 
-  const notify = (type: NotificationType, sessionKeys: Keys, ticket?: string) =>
-    outbox.send(notificationUrl(config.apiBase, config.market, type, sessionKeys), ticket && JSON.stringify({ ticket }));
+  function notify(type: NotificationType, sessionKeys: Keys, ticket?: string) {
+    const url = notificationUrl(config.apiBase, config.market, type, sessionKeys);
+    const body = ticket && JSON.stringify({ ticket });
+    if (isGranted()) outbox.send(url, body);
+    else if (consent == 'pending' && !isRefusedByBrowser && held.push([url, body]) > MAX_HELD) held.shift();
+  }
+
+  function applyConsent() {
+    if (isGranted()) {
+      keys.persist(true);
+      outbox.adopt();
+      held.splice(0).forEach(([url, body]) => outbox.send(url, body));
+      const sessionApi = config.sessionApi;
+      shim ??= sessionApi
+        ? loadSessionApi().then((attach) => attach(sessionApi, keys, jar, debug), (error) => void debug('session API:', error))
+        : undefined;
+    } else if (consent == 'denied' || isRefusedByBrowser) {
+      held.length = 0;
+      outbox.clear();
+      [config.customerKeyCookie, config.sessionKeyCookie, SESSION_API_COOKIE].forEach(cookies.remove);
+    }
+  }
+
   /** The tab is back, or restored from the back/forward cache: another tab may have rotated the keys. */
   const resume = () => {
     keys.load();
-    outbox.adopt();
+    if (isGranted()) outbox.adopt();
   };
   const suspend = (isLeaving?: boolean) => {
     keys.persist();
@@ -108,9 +144,9 @@ export function startTracker(config: Config, loadSessionApi: SessionApiLoader): 
     listen(window, 'pageshow', (event: PageTransitionEvent) => event.persisted && resume()),
     listen(window, 'online', outbox.flush),
     // Another tab went away and stored what it could not deliver.
-    listen(window, 'storage', (event: StorageEvent) => event.key == OUTBOX_KEY && event.newValue && !document.hidden && outbox.adopt()),
+    listen(window, 'storage', (event: StorageEvent) => event.key == OUTBOX_KEY && event.newValue && !document.hidden && resume()),
   ];
-  outbox.adopt();
+  applyConsent();
 
   debug('started', keys);
   return {
@@ -140,10 +176,24 @@ export function startTracker(config: Config, loadSessionApi: SessionApiLoader): 
       stops.splice(0).forEach((stop) => stop());
     },
     identify(customerId) {
-      shim.then((session) => stops.length && session?.identify(customerId));
+      if (isGranted()) shim?.then((session) => stops.length && session?.identify(customerId));
     },
     get session() {
-      return shim.then((session) => session?.session);
+      return Promise.resolve(shim).then((session) => session?.session);
+    },
+    setConsent(value) {
+      if (!CONSENT.test(value)) return logError(`setConsent: ${JSON.stringify(value)} is not "granted", "pending" or "denied".`);
+      consent = value;
+      if (stops.length) applyConsent();
+    },
+    forget() {
+      const { customerKey } = keys;
+      if (isGranted()) notify('end', keys);
+      // A new visitor in memory: the forgotten key is never sent again.
+      keys.rotate(true);
+      consent = 'denied';
+      applyConsent();
+      return customerKey;
     },
   };
 }

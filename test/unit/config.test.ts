@@ -24,6 +24,10 @@ describe('resolveConfig', () => {
       sessionKeyCookie: 'elevate_session_key',
       sessionTimeout: 30 * 60_000,
       debug: false,
+      sessionApi: undefined,
+      consent: 'granted',
+      globalPrivacyControl: true,
+      serverKeyCookies: false,
     });
   });
 
@@ -63,7 +67,9 @@ describe('resolveConfig', () => {
     [{ clusterId: 'w0', market: 'UK', sessionTimeout: NaN }, 'sessionTimeout: Option sessionTimeout (data-session-timeout) is invalid: NaN. Example: 30 (minutes, at most 1440).'],
     [{ clusterId: 'w0', market: 'UK', sessionTimeout: '30' }, 'sessionTimeout: Option sessionTimeout (data-session-timeout) is invalid: "30". Example: 30 (minutes, at most 1440).'],
     [{ clusterId: 'w0', market: 'UK', debug: 'yes' }, 'debug: Option debug (data-debug) is invalid: "yes". Example: true.'],
-    [{ clusterId: 'w0', market: 'UK', clusterID: 'w1' }, 'clusterID: Unknown option clusterID; known options: clusterId, market, apiBase, ticketAttribute, cookieDomain, customerKeyCookie, sessionKeyCookie, sessionTimeout, debug, sessionApi.'],
+    [{ clusterId: 'w0', market: 'UK', consent: 'yes' }, 'consent: Option consent (data-consent) is invalid: "yes". Example: "pending".'],
+    [{ clusterId: 'w0', market: 'UK', globalPrivacyControl: 'no' }, 'globalPrivacyControl: Option globalPrivacyControl (data-global-privacy-control) is invalid: "no". Example: false.'],
+    [{ clusterId: 'w0', market: 'UK', clusterID: 'w1' }, 'clusterID: Unknown option clusterID; known options: clusterId, market, apiBase, ticketAttribute, cookieDomain, customerKeyCookie, sessionKeyCookie, sessionTimeout, debug, sessionApi, consent, globalPrivacyControl, serverKeyCookies.'],
   ])('rejects %j with a message naming the option and an example', (options, message) => {
     expect(messageOf(options)).toBe(message);
   });

@@ -76,6 +76,20 @@ describe('createKeyStore', () => {
     expect(jar.reads).toBe(1);
   });
 
+  it('with serverKeyCookies, leaves an unchanged customerKey cookie to the server (Safari caps script writes)', () => {
+    const serverConfig = resolveConfig({ clusterId: 'w0', market: 'UK', serverKeyCookies: true });
+    const jar = fakeJar(clock, { elevate_customer_key: 'c0ffee-customer-42' });
+    const keys = createKeyStore(serverConfig, jar, now);
+    expect(jar.writes.map((write) => write.name)).toEqual(['elevate_session_key']);
+    keys.customerKey = 'signed-in-7';
+    keys.persist();
+    expect(jar.writes.map((write) => write.name)).toEqual(['elevate_session_key', 'elevate_customer_key']);
+    // A new visitor has no cookie yet: the browser writes it.
+    const fresh = fakeJar(clock);
+    createKeyStore(serverConfig, fresh, now);
+    expect(fresh.writes.map((write) => write.name)).toEqual(['elevate_customer_key', 'elevate_session_key']);
+  });
+
   it('rotates the session after the timeout, never reusing a key', () => {
     const keys = createKeyStore(config, fakeJar(clock), now);
     const seen = new Set([keys.sessionKey]);
