@@ -1,8 +1,15 @@
 // Secrets stay on servers: no browser bundle may carry the event-data client or anything that takes an Api-Key.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 
-const BROWSER_BUNDLES = ['dist/elevate-tracker.min.js', 'dist/index.js'];
+/** Every bundle in dist/ but the two Node-only ones. */
+const NODE_ONLY = ['server.js', 'cli.js'];
+const BROWSER_BUNDLES = readdirSync(new URL('../../dist/', import.meta.url))
+  .filter((name) => name.endsWith('.js') && !NODE_ONLY.includes(name)).map((name) => `dist/${name}`);
+
+it('finds the browser bundles', () => {
+  expect(BROWSER_BUNDLES.sort()).toEqual(['dist/elevate-tracker.min.js', 'dist/elevate-tracker.session.js', 'dist/index.js']);
+});
 const SERVER_ONLY = ['Api-Key', 'api-key', 'event-data', 'ELEVATE_API_KEY', 'remove-customer', 'node:', 'process.env'];
 
 describe.each(BROWSER_BUNDLES)('%s', (bundle) => {
