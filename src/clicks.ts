@@ -1,14 +1,19 @@
 import { listen } from './listen';
 
+/** Add-to-cart buttons carry the variant's ticket in this attribute. */
+export const CART_ATTRIBUTE = 'data-elevate-cart-ticket';
+
 /**
- * The ticket of the closest ticketed element on the event's path, or `undefined`.
- * `composedPath()` reaches into open shadow roots and lists elements only, so SVG children and text-node clicks
- * resolve to their ticketed ancestor. Reading attributes causes no layout.
+ * The closest marked element on the event's path: its ticket, and whether it is an add-to-cart button; or
+ * `undefined`. `composedPath()` reaches into open shadow roots and lists elements only, so SVG children and
+ * text-node clicks resolve to their marked ancestor. Reading attributes causes no layout.
  */
-export function readTicket(event: Event, attribute: string): string | undefined {
+export function readTicket(event: Event, attribute: string): [ticket: string, isCart: boolean] | undefined {
   for (const node of event.composedPath()) {
+    const cartTicket = (node as Element).getAttribute?.(CART_ATTRIBUTE);
+    if (cartTicket != null) return [cartTicket, true];
     const ticket = (node as Element).getAttribute?.(attribute);
-    if (ticket != null) return ticket;
+    if (ticket != null) return [ticket, false];
   }
 }
 
@@ -17,10 +22,10 @@ export function readTicket(event: Event, attribute: string): string | undefined 
  * handler of the page, so `stopPropagation()` cannot hide a click. Never calls `preventDefault`.
  * Returns the function that removes them.
  */
-export function listenForClicks(onTicket: (ticket: string) => void, attribute: string): () => void {
+export function listenForClicks(onTicket: (ticket: string, isCart: boolean) => void, attribute: string): () => void {
   const onClick = (event: MouseEvent) => {
-    const ticket = event.button < 2 ? readTicket(event, attribute) : undefined;
-    if (ticket != null) onTicket(ticket);
+    const found = event.button < 2 ? readTicket(event, attribute) : undefined;
+    if (found) onTicket(...found);
   };
   const stops = ['click', 'auxclick'].map((type) => listen(document, type, onClick, true));
   return () => stops.forEach((stop) => stop());

@@ -26,6 +26,10 @@ export interface TrackerOptions {
   consent?: Consent;
   /** Treat the browser's Global Privacy Control signal (`navigator.globalPrivacyControl`) as consent denied. Defaults to `true`. */
   globalPrivacyControl?: boolean;
+  /** Elevate API generation: `"v2"` (the spec pages) or `"v3"`, the Storefront API of today's clusters. Defaults to `"v2"`. */
+  apiVersion?: 'v2' | 'v3';
+  /** API v3: without consent, send notifications anonymously (`userContext=ANONYMOUS`, no keys, nothing stored) instead of not at all. Defaults to `false`. */
+  anonymousTracking?: boolean;
   /** The site's server re-issues the key cookies (`keyCookieHeaders`), so the browser writes the customerKey cookie only when it changes (Safari caps script-written cookies at 7 days). Defaults to `false`. */
   serverKeyCookies?: boolean;
 }
@@ -76,6 +80,8 @@ const options: Record<keyof TrackerOptions, [defaultValue: unknown, rule: RegExp
   consent: ['granted', CONSENT, '"pending"'],
   globalPrivacyControl: [true, (value) => value === !!value, 'false'],
   serverKeyCookies: [false, (value) => value === !!value, 'true'],
+  apiVersion: ['v2', /^v[23]$/, '"v3"'],
+  anonymousTracking: [false, (value) => value === !!value, 'true'],
 };
 
 /** The option names; the script tag reads exactly these from its `data-*` attributes. */
@@ -105,7 +111,9 @@ export function resolveConfig(given: TrackerOptions): Config {
     }
   }
   // Only a DNS label becomes part of the host name, so no config can point requests at another host.
-  config.apiBase = config.apiBase?.replace(/\/+$/, '') ?? `https://${config.clusterId}.api.esales.apptus.cloud`;
+  // API v3 lives on Voyado's current host; the older one serves both generations.
+  config.apiBase = config.apiBase?.replace(/\/+$/, '')
+    ?? `https://${config.clusterId}.${config.apiVersion == 'v3' ? 'elevate-api.cloud' : 'api.esales.apptus.cloud'}`;
   config.sessionTimeout *= 60_000;
   if (typeof config.sessionApi == 'string') config.sessionApi = { baseUrl: config.sessionApi };
   return config as Config;

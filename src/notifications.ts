@@ -1,17 +1,43 @@
 import type { Keys } from './keys';
 
-/** Notification types of the Elevate API (../shared/spec/notifications-*-v2.txt). */
-export type NotificationType = 'click' | 'end';
+/**
+ * Notification types: click and end are in both API generations (../shared/spec/notifications-*-v2.txt), so are
+ * add-to-cart and the favorites; the removals of recent searches and recently viewed products are Storefront API v3.
+ */
+export type NotificationType = 'click' | 'end' | 'add-to-cart' | 'add-favorite' | 'remove-favorite'
+  | 'remove-recent-searches' | 'remove-recently-viewed';
+
+/** A product, by its product key or by one variant's key. */
+export type FavoriteKey = string | { productKey: string } | { variantKey: string };
 
 /** Longest ticket accepted; real tickets are a few hundred characters of base64. */
 export const MAX_TICKET_LENGTH = 4096;
 
-/** A ticket worth sending: not empty, not whitespace, not absurdly long. */
-export const isTicket = (ticket: unknown): ticket is string =>
-  typeof ticket == 'string' && !!ticket.trim() && ticket.length <= MAX_TICKET_LENGTH;
+const isText = (value: unknown): value is string => typeof value == 'string' && !!value.trim();
 
-/** `{base}/api/v2/notifications/{type}?customerKey=…&market=…&sessionKey=…` (all three are required by the spec). */
-export function notificationUrl(apiBase: string, market: string, type: NotificationType, keys: Keys): string {
-  const query = new URLSearchParams({ customerKey: keys.customerKey, market, sessionKey: keys.sessionKey });
-  return `${apiBase}/api/v2/notifications/${type}?${query}`;
+/** A ticket worth sending: not empty, not whitespace, not absurdly long. */
+export const isTicket = (ticket: unknown): ticket is string => isText(ticket) && ticket.length <= MAX_TICKET_LENGTH;
+
+/** The body of a favorite notification: `{"productKey"}` or `{"variantKey"}`, or undefined when the key is bad. */
+export function favoriteBody(key: FavoriteKey): object | undefined {
+  const body: Record<string, unknown> = typeof key == 'string' ? { productKey: key } : { ...key };
+  const names = Object.keys(body);
+  if (names.length == 1 && /^(productKey|variantKey)$/.test(names[0]) && isText(body[names[0]])) return body;
+}
+
+/** The body of a removal: `{ [name]: [...] }`, `{"removeAll": true}` for `'removeAll'`, or undefined when bad. */
+export function removalBody(name: string, items: string[] | 'removeAll'): object | undefined {
+  if (items == 'removeAll') return { removeAll: true };
+  if (Array.isArray(items) && items.length && items.every(isText)) return { [name]: items };
+}
+
+/**
+ * `{base}/api/v2/notifications/{type}` or, for the Storefront API v3, `{base}/api/storefront/v3/notifications/{type}`,
+ * with `customerKey`, `market` and `sessionKey`; without keys (v3 only), `userContext=ANONYMOUS` instead.
+ */
+export function notificationUrl(apiBase: string, apiVersion: string, market: string, type: NotificationType, keys?: Keys): string {
+  const query = new URLSearchParams(keys
+    ? { customerKey: keys.customerKey, market, sessionKey: keys.sessionKey }
+    : { market, userContext: 'ANONYMOUS' });
+  return `${apiBase}/api/${apiVersion == 'v3' ? 'storefront/v3' : 'v2'}/notifications/${type}?${query}`;
 }

@@ -22,8 +22,11 @@ export interface Outbox {
   flush(): void;
   /** Takes over what pages that went away left in storage. */
   adopt(): void;
-  /** The page is hidden or going away: beacons what can go now and stores the rest for the next page. */
-  release(isGoingAway?: boolean): void;
+  /**
+   * The page is hidden or going away: beacons what can go now and stores the rest for the next page (unless
+   * `canStore` is false: without consent, what is left stays with the page).
+   */
+  release(isGoingAway?: boolean, canStore?: boolean): void;
   /** Forgets everything waiting, here and in storage (consent withdrawn). */
   clear(): void;
 }
@@ -40,6 +43,16 @@ const canKeepAlive = typeof Request == 'function' && 'keepalive' in Request.prot
 
 /** 1 s doubling with each attempt, capped at a minute, with ±25% jitter so that tabs do not retry in step. */
 const backoff = (tries: number) => Math.min(60_000, 500 * 2 ** tries) * (0.75 + Math.random() / 2);
+
+/** Adds entries to storage; false when there is none. */
+function store(entries: Entry[]) {
+  try {
+    localStorage.setItem(OUTBOX_KEY, JSON.stringify(takeStored().concat(entries).slice(-MAX_ENTRIES)));
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** Takes the stored entries out of storage. */
 function takeStored(): Entry[] {
@@ -173,7 +186,7 @@ export function createOutbox(debug: Debug): Outbox {
       takeStored();
     },
 
-    release(isGoingAway) {
+    release(isGoingAway, canStore = true) {
       clearTimeout(timer);
       timer = undefined;
       if (isGoingAway) isLeaving = true;
@@ -181,14 +194,10 @@ export function createOutbox(debug: Debug): Outbox {
         // A retry still in flight may fail with the page gone: keep it too (at least once, under faults).
         ? isLeaving && entry.tries > 1
         : !(navigator.onLine !== false && beacon(entry)));
+      // Beaconed entries are done; the others are handed over to storage, or stay with this page (no consent, no
+      // storage), which retries them for as long as it lives.
       pending = pending.filter((entry) => entry.sending);
-      if (!stored.length) return;
-      try {
-        localStorage.setItem(OUTBOX_KEY, JSON.stringify(takeStored().concat(stored).slice(-MAX_ENTRIES)));
-      } catch {
-        // No storage: the entries stay with this page, which retries them for as long as it lives.
-        pending.push(...stored.filter((entry) => !entry.sending));
-      }
+      if (!(stored.length && canStore && store(stored))) pending.push(...stored.filter((entry) => !entry.sending));
     },
   };
 }

@@ -19,7 +19,7 @@ function readOptions(script: HTMLElement | null) {
   const options: any = {};
   for (const name of optionNames) {
     const value = script?.dataset[name];
-    if (value != null) options[name] = /^(debug|globalPrivacyControl|serverKeyCookies)$/.test(name) ? value != 'false' : name == 'sessionTimeout' ? +value || NaN : value;
+    if (value != null) options[name] = /^(debug|globalPrivacyControl|serverKeyCookies|anonymousTracking)$/.test(name) ? value != 'false' : name == 'sessionTimeout' ? +value || NaN : value;
   }
   return options;
 }

@@ -1,10 +1,10 @@
 import { createCookieJar } from './cookie-jar';
 import { listenForClicks } from './clicks';
 import { CONSENT, rejectUnknownOptions, resolveConfig, type Config, type Consent, type TrackerOptions } from './config';
-import { isCustomerKey, createKeyStore, type Keys } from './keys';
+import { isCustomerKey, createKeyStore } from './keys';
 import { listen } from './listen';
 import { createDebug, logError } from './log';
-import { isTicket, notificationUrl, type NotificationType } from './notifications';
+import { favoriteBody, isTicket, notificationUrl, removalBody, type FavoriteKey, type NotificationType } from './notifications';
 import { createOutbox } from './outbox';
 import type { SessionInfo } from './session-api';
 import { attachSessionApi, type SessionShim } from './session-shim';
@@ -18,6 +18,16 @@ export interface Tracker {
   readonly sessionKey: string;
   /** Sends a click notification for a ticket (tiles with the ticket attribute are tracked without this). */
   click(ticket: string): void;
+  /** Sends an add-to-cart notification with the variant's ticket (`data-elevate-cart-ticket` buttons are tracked without this). */
+  addToCart(ticket: string): void;
+  /** Sends an add-favorite notification: a product key, or `{ productKey }` or `{ variantKey }`. */
+  addFavorite(key: FavoriteKey): void;
+  /** Sends a remove-favorite notification: a product key, or `{ productKey }` or `{ variantKey }`. */
+  removeFavorite(key: FavoriteKey): void;
+  /** API v3: removes the visitor's recent searches (phrases as Elevate returned them), or all of them with `'removeAll'`. */
+  removeRecentSearches(phrases: string[] | 'removeAll'): void;
+  /** API v3: removes products from the visitor's recently viewed, by product key, or all of them with `'removeAll'`. */
+  removeRecentlyViewed(productKeys: string[] | 'removeAll'): void;
   /** Sends an end notification for the current session, then starts a new session. */
   end(): void;
   /** Uses a signed-in visitor's own key from now on (a secret customer-bound key, never an e-mail); keeps the session. */
@@ -59,7 +69,8 @@ export function createTracker(options: TrackerOptions): Tracker {
   if (typeof document != 'undefined') return startTracker(config, async () => attachSessionApi);
   const nothing = () => {};
   return { customerKey: '', sessionKey: '', click: nothing, end: nothing, setCustomerKey: nothing, reset: nothing,
-    destroy: nothing, identify: nothing, session: Promise.resolve(undefined), setConsent: nothing, forget: () => '' };
+    destroy: nothing, identify: nothing, session: Promise.resolve(undefined), setConsent: nothing, forget: () => '',
+    addToCart: nothing, addFavorite: nothing, removeFavorite: nothing, removeRecentSearches: nothing, removeRecentlyViewed: nothing };
 }
 
 /** Starts a tracker in the page with validated options. */
@@ -82,11 +93,25 @@ export function startTracker(config: Config, loadSessionApi: SessionApiLoader): 
   let lastTicket = '';
   let lastClickAt = 0;
 
-  function notify(type: NotificationType, sessionKeys: Keys, ticket?: string) {
-    const url = notificationUrl(config.apiBase, config.market, type, sessionKeys);
-    const body = ticket && JSON.stringify({ ticket });
-    if (isGranted()) outbox.send(url, body);
-    else if (consent == 'pending' && !isRefusedByBrowser && held.push([url, body]) > MAX_HELD) held.shift();
+  /**
+   * With consent: with the keys, through the outbox. Pending: held on this page. Without consent, API v3 can still be
+   * told anonymously (`anonymousTracking`); otherwise nothing is sent.
+   */
+  function notify(type: NotificationType, body?: object) {
+    const isAnonymous = !isGranted() && config.anonymousTracking && config.apiVersion == 'v3';
+    const url = notificationUrl(config.apiBase, config.apiVersion, config.market, type, isAnonymous ? undefined : keys);
+    const text = body && JSON.stringify(body);
+    if (isGranted() || isAnonymous) outbox.send(url, text);
+    else if (consent == 'pending' && !isRefusedByBrowser && held.push([url, text]) > MAX_HELD) held.shift();
+  }
+
+  /** A notification of the visitor's own doing: activity that keeps the session alive. */
+  function notifyActivity(type: NotificationType, body: object | undefined, isV3Only?: boolean) {
+    if (!stops.length) return;
+    if (!body) return logError(`${type}: invalid argument; see the README's API section.`);
+    if (isV3Only && config.apiVersion != 'v3') return logError(`${type} needs apiVersion "v3".`);
+    keys.touch();
+    notify(type, body);
   }
 
   function applyConsent() {
@@ -112,7 +137,7 @@ export function startTracker(config: Config, loadSessionApi: SessionApiLoader): 
   };
   const suspend = (isLeaving?: boolean) => {
     keys.persist();
-    outbox.release(isLeaving);
+    outbox.release(isLeaving, isGranted());
   };
 
   function click(ticket: string) {
@@ -123,12 +148,16 @@ export function startTracker(config: Config, loadSessionApi: SessionApiLoader): 
     lastTicket = ticket;
     lastClickAt = time;
     keys.touch();
-    notify('click', keys, ticket);
+    notify('click', { ticket });
   }
+
+  const onMarkedClick = (ticket: string, isCart: boolean) => isCart
+    ? isTicket(ticket) ? notifyActivity('add-to-cart', { ticket }) : debug('skipped: bad ticket', ticket)
+    : click(ticket);
 
   // The newest tracker on a page owns click tracking, so two trackers never count a click twice.
   page[CLICK_OWNER]?.();
-  const stopClicks = listenForClicks(click, config.ticketAttribute);
+  const stopClicks = listenForClicks(onMarkedClick, config.ticketAttribute);
   const releaseClicks = () => {
     stopClicks();
     if (page[CLICK_OWNER] == releaseClicks) delete page[CLICK_OWNER];
@@ -156,10 +185,15 @@ export function startTracker(config: Config, loadSessionApi: SessionApiLoader): 
     end() {
       if (!stops.length) return;
       // Ends the session in memory as it is: an expired one is not renewed only to be ended.
-      notify('end', keys);
+      notify('end');
       keys.rotate();
       keys.persist();
     },
+    addToCart: (ticket) => notifyActivity('add-to-cart', isTicket(ticket) ? { ticket } : undefined),
+    addFavorite: (key) => notifyActivity('add-favorite', favoriteBody(key)),
+    removeFavorite: (key) => notifyActivity('remove-favorite', favoriteBody(key)),
+    removeRecentSearches: (phrases) => notifyActivity('remove-recent-searches', removalBody('phrases', phrases), true),
+    removeRecentlyViewed: (productKeys) => notifyActivity('remove-recently-viewed', removalBody('productKeys', productKeys), true),
     setCustomerKey(key) {
       if (!stops.length) return;
       if (!isCustomerKey(key)) return logError(`setCustomerKey: ${JSON.stringify(key)} is not a secret customer-bound key of 1-256 URL-safe characters (never an e-mail).`);
@@ -188,7 +222,7 @@ export function startTracker(config: Config, loadSessionApi: SessionApiLoader): 
     },
     forget() {
       const { customerKey } = keys;
-      if (isGranted()) notify('end', keys);
+      if (isGranted()) notify('end');
       // A new visitor in memory: the forgotten key is never sent again.
       keys.rotate(true);
       consent = 'denied';

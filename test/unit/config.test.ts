@@ -28,7 +28,16 @@ describe('resolveConfig', () => {
       consent: 'granted',
       globalPrivacyControl: true,
       serverKeyCookies: false,
+      apiVersion: 'v2',
+      anonymousTracking: false,
     });
+  });
+
+  it('uses Voyado\'s current host for API v3 by default', () => {
+    expect(resolveConfig({ clusterId: 'w00000000', market: 'UK', apiVersion: 'v3' }).apiBase).toBe('https://w00000000.elevate-api.cloud');
+    expect(resolveConfig({ apiBase: 'https://proxy.example', market: 'UK', apiVersion: 'v3' }).apiBase).toBe('https://proxy.example');
+    expect(() => resolveConfig({ clusterId: 'w0', market: 'UK', apiVersion: 'v4' as never }))
+      .toThrow('Option apiVersion (data-api-version) is invalid: "v4". Example: "v3".');
   });
 
   it('takes sessionApi as a base URL or as options', () => {
@@ -69,7 +78,7 @@ describe('resolveConfig', () => {
     [{ clusterId: 'w0', market: 'UK', debug: 'yes' }, 'debug: Option debug (data-debug) is invalid: "yes". Example: true.'],
     [{ clusterId: 'w0', market: 'UK', consent: 'yes' }, 'consent: Option consent (data-consent) is invalid: "yes". Example: "pending".'],
     [{ clusterId: 'w0', market: 'UK', globalPrivacyControl: 'no' }, 'globalPrivacyControl: Option globalPrivacyControl (data-global-privacy-control) is invalid: "no". Example: false.'],
-    [{ clusterId: 'w0', market: 'UK', clusterID: 'w1' }, 'clusterID: Unknown option clusterID; known options: clusterId, market, apiBase, ticketAttribute, cookieDomain, customerKeyCookie, sessionKeyCookie, sessionTimeout, debug, sessionApi, consent, globalPrivacyControl, serverKeyCookies.'],
+    [{ clusterId: 'w0', market: 'UK', clusterID: 'w1' }, 'clusterID: Unknown option clusterID; known options: clusterId, market, apiBase, ticketAttribute, cookieDomain, customerKeyCookie, sessionKeyCookie, sessionTimeout, debug, sessionApi, consent, globalPrivacyControl, serverKeyCookies, apiVersion, anonymousTracking.'],
   ])('rejects %j with a message naming the option and an example', (options, message) => {
     expect(messageOf(options)).toBe(message);
   });

@@ -23,6 +23,17 @@ function end(query = params) {
   return fetch(`${base}/api/v2/notifications/end?${query}`, { method: 'POST' });
 }
 
+type ApiVersion = 'v2' | 'v3';
+const PREFIX: Record<ApiVersion, string> = { v2: '/api/v2/notifications/', v3: '/api/storefront/v3/notifications/' };
+
+/** Any notification on either generation; `body` null sends none. */
+function notify(apiVersion: ApiVersion, type: string, body: string | null = null,
+  { contentType = 'application/json;charset=utf-8', query = params } = {}) {
+  return fetch(`${base}${PREFIX[apiVersion]}${type}?${query}`, {
+    method: 'POST', body, headers: body !== null && contentType ? { 'Content-Type': contentType } : {},
+  });
+}
+
 async function expectRefused(response: Promise<Response>, status: number, reason: string) {
   const res = await response;
   expect(res.status).toBe(status);
@@ -87,14 +98,182 @@ describe('end', () => {
   });
 });
 
+/** Valid bodies of each type; v3Only types 404 on v2. */
+const TYPES: { type: string; v3Only?: boolean; valid: (object | null)[]; invalid: [string, string][] }[] = [
+  ...['click', 'add-to-cart'].map((type) => ({
+    type, valid: [{ ticket: 'Oy9mYXNoaW9u' }],
+    invalid: [
+      ['{"ticket":""}', 'body needs a non-empty string "ticket"'],
+      ['{"ticket":42}', 'body needs a non-empty string "ticket"'],
+      ['{}', 'body needs a non-empty string "ticket"'],
+      ['[]', 'body needs a non-empty string "ticket"'],
+      ['{"ticket":"t","productKey":"p","x":1}', `unknown key(s) in body: "productKey", "x"; ${type} takes "ticket"`],
+    ] as [string, string][],
+  })),
+  ...['add-favorite', 'remove-favorite'].map((type) => ({
+    type, valid: [{ productKey: 'pk-1' }, { variantKey: 'vk-1' }],
+    invalid: [
+      ['{}', 'body needs a non-empty string "productKey" or "variantKey"'],
+      ['{"productKey":""}', 'body needs a non-empty string "productKey" or "variantKey"'],
+      ['{"variantKey":7}', 'body needs a non-empty string "productKey" or "variantKey"'],
+      ['"pk-1"', 'body needs a non-empty string "productKey" or "variantKey"'],
+      ['{"productKey":"p","variantKey":"v"}', 'body needs "productKey" or "variantKey", not both'],
+      ['{"ticket":"t"}', `unknown key(s) in body: "ticket"; ${type} takes "productKey", "variantKey"`],
+    ] as [string, string][],
+  })),
+  ...([['remove-recent-searches', 'phrases', ['dress', 'gift card']], ['remove-recently-viewed', 'productKeys', ['🙌', '🤨']]] as const)
+    .map(([type, list, values]) => ({
+      type, v3Only: true, valid: [{ [list]: values }, { removeAll: true }],
+      invalid: [
+        ['{}', `body needs "${list}", a non-empty array of non-empty strings, or "removeAll": true`],
+        [`{"${list}":[]}`, `body needs "${list}", a non-empty array of non-empty strings, or "removeAll": true`],
+        [`{"${list}":["a",""]}`, `body needs "${list}", a non-empty array of non-empty strings, or "removeAll": true`],
+        [`{"${list}":"a"}`, `body needs "${list}", a non-empty array of non-empty strings, or "removeAll": true`],
+        [`{"${list}":["a",1]}`, `body needs "${list}", a non-empty array of non-empty strings, or "removeAll": true`],
+        ['{"removeAll":false}', `body needs "${list}", a non-empty array of non-empty strings, or "removeAll": true`],
+        ['{"removeAll":"true"}', `body needs "${list}", a non-empty array of non-empty strings, or "removeAll": true`],
+        [`{"${list}":["a"],"removeAll":true}`, `body needs "${list}" or "removeAll", not both`],
+        ['{"removeAll":true,"all":true}', `unknown key(s) in body: "all"; ${type} takes "${list}", "removeAll"`],
+      ] as [string, string][],
+    })),
+  { type: 'end', valid: [null], invalid: [] },
+];
+const BODY_TYPES = TYPES.filter((t) => t.invalid.length);
+const onGenerations = <T extends { v3Only?: boolean }>(list: T[]) =>
+  list.flatMap((t) => (t.v3Only ? ['v3'] as const : ['v2', 'v3'] as const).map((apiVersion) => ({ ...t, apiVersion })));
+
+describe('notification types', () => {
+  it.each(onGenerations(TYPES).flatMap((t) => t.valid.map((json) => ({ ...t, json }))))(
+    '$apiVersion $type accepts $json with 204', async ({ type, apiVersion, json }) => {
+      const body = json === null ? null : JSON.stringify(json);
+      const res = await notify(apiVersion, type, body);
+      expect(res.status).toBe(204);
+      expect(await res.text()).toBe('');
+      const ticket = json && 'ticket' in json ? json.ticket : undefined;
+      expect(standIn.delivered(type, apiVersion)).toEqual([expect.objectContaining({
+        type, apiVersion, path: `${PREFIX[apiVersion]}${type}`, body, json: json ?? undefined, ticket })]);
+    });
+
+  it.each(onGenerations(BODY_TYPES))('$apiVersion $type refuses each bad body with its reason', async ({ type, apiVersion, invalid }) => {
+    for (const [body, reason] of [['', 'body is not valid JSON'], ['{"ticket":', 'body is not valid JSON'], ...invalid]) {
+      await expectRefused(notify(apiVersion, type, body), 400, reason);
+    }
+    expect(standIn.delivered()).toEqual([]);
+    // The parsed body is kept when it is an object, for a refused request too.
+    const last = standIn.requests.at(-1)!;
+    expect(last.json).toEqual(JSON.parse(last.body!));
+    expect(standIn.requests[0].json).toBeUndefined();
+  });
+
+  it.each(onGenerations(BODY_TYPES))('$apiVersion $type keeps the click content-type rules', async ({ type, apiVersion, valid }) => {
+    const body = JSON.stringify(valid[0]);
+    expect((await notify(apiVersion, type, body, { contentType: 'text/plain;charset=UTF-8' })).status).toBe(204);
+    expect((await notify(apiVersion, type, body, { contentType: 'application/json' })).status).toBe(204);
+    await expectRefused(notify(apiVersion, type, body, { contentType: 'application/x-www-form-urlencoded' }), 400,
+      'unsupported Content-Type: application/x-www-form-urlencoded');
+    await expectRefused(notify(apiVersion, type, body, { contentType: 'application/json;charset=iso-8859-1' }), 400,
+      'unsupported Content-Type: application/json;charset=iso-8859-1');
+    // A Blob without a type is the one body fetch sends with no Content-Type at all.
+    await expectRefused(fetch(`${base}${PREFIX[apiVersion]}${type}?${params}`, { method: 'POST', body: new Blob([body]) }), 400,
+      'unsupported Content-Type: (none)');
+  });
+
+  it.each(TYPES.filter((t) => t.v3Only))('$type is v3 only: 404 on the v2 path, preflight too', async ({ type, valid }) => {
+    await expectRefused(notify('v2', type, JSON.stringify(valid[1])), 404,
+      `not found: /api/v2/notifications/${type} (${type} is Storefront API v3 only: /api/storefront/v3/notifications/${type})`);
+    expect((await fetch(`${base}/api/v2/notifications/${type}`, { method: 'OPTIONS' })).status).toBe(404);
+    expect(standIn.requests).toMatchObject([{ type, apiVersion: 'v2', status: 404, fault: undefined }]);
+  });
+
+  it('end ignores a body and its content type on v3 too', async () => {
+    expect((await notify('v3', 'end', 'whatever', { contentType: 'image/png' })).status).toBe(204);
+    expect(standIn.delivered('end', 'v3')).toMatchObject([{ body: 'whatever', json: undefined }]);
+  });
+});
+
+describe('query parameters', () => {
+  const v3End = (query: string) => notify('v3', 'end', null, { query });
+
+  it.each(['', '&userContext=PERSONALIZED'])('v3 PERSONALIZED (%s) needs all three, as v2', async (context) => {
+    expect((await v3End(`${params}${context}`)).status).toBe(204);
+    await expectRefused(v3End(`market=UK${context}`), 400, 'missing required query parameter(s): customerKey, sessionKey');
+    await expectRefused(v3End(`customerKey=c-1&sessionKey=s-1&market=${context}`), 400, 'missing required query parameter(s): market');
+  });
+
+  it('v3 UNPERSONALIZED needs sessionKey and refuses customerKey', async () => {
+    expect((await v3End('market=UK&sessionKey=s-1&userContext=UNPERSONALIZED')).status).toBe(204);
+    await expectRefused(v3End(`${params}&userContext=UNPERSONALIZED`), 400,
+      'query parameter(s) not allowed with userContext=UNPERSONALIZED: customerKey');
+    await expectRefused(v3End('market=UK&sessionKey=s-1&customerKey=&userContext=UNPERSONALIZED'), 400,
+      'query parameter(s) not allowed with userContext=UNPERSONALIZED: customerKey');
+    await expectRefused(v3End('market=UK&userContext=UNPERSONALIZED'), 400, 'missing required query parameter(s): sessionKey');
+  });
+
+  it('v3 ANONYMOUS refuses both keys and still needs market', async () => {
+    expect((await v3End('market=UK&userContext=ANONYMOUS')).status).toBe(204);
+    await expectRefused(v3End('market=UK&sessionKey=s-1&userContext=ANONYMOUS'), 400,
+      'query parameter(s) not allowed with userContext=ANONYMOUS: sessionKey');
+    await expectRefused(v3End(`${params}&userContext=ANONYMOUS`), 400,
+      'query parameter(s) not allowed with userContext=ANONYMOUS: customerKey, sessionKey');
+    await expectRefused(v3End('customerKey=c-1&userContext=ANONYMOUS'), 400,
+      'missing required query parameter(s): market; query parameter(s) not allowed with userContext=ANONYMOUS: customerKey');
+  });
+
+  it('applies to v3 notifications with a body alike', async () => {
+    expect((await notify('v3', 'click', clickBody, { query: 'market=UK&userContext=ANONYMOUS' })).status).toBe(204);
+    await expectRefused(notify('v3', 'add-to-cart', clickBody, { query: 'market=UK&sessionKey=s-1&userContext=ANONYMOUS' }), 400,
+      'query parameter(s) not allowed with userContext=ANONYMOUS: sessionKey');
+    expect(standIn.delivered('click', 'v3')).toMatchObject([{ query: { market: 'UK', userContext: 'ANONYMOUS' } }]);
+  });
+
+  it.each(['anonymous', '', 'NONE'])('v3 refuses the unknown userContext %j', async (value) => {
+    await expectRefused(v3End(`${params}&userContext=${value}`), 400,
+      `unknown userContext ${JSON.stringify(value)}; expected one of PERSONALIZED, UNPERSONALIZED, ANONYMOUS`);
+  });
+
+  it('an unknown userContext still needs market', async () => {
+    await expectRefused(v3End('userContext=ALL'), 400,
+      'unknown userContext "ALL"; expected one of PERSONALIZED, UNPERSONALIZED, ANONYMOUS; missing required query parameter(s): market');
+  });
+
+  it('v2 has no userContext', async () => {
+    await expectRefused(end(`${params}&userContext=PERSONALIZED`), 400, 'query parameter userContext is Storefront API v3 only');
+    await expectRefused(notify('v2', 'click', clickBody, { query: 'market=UK&userContext=ANONYMOUS' }), 400,
+      'query parameter userContext is Storefront API v3 only; missing required query parameter(s): customerKey, sessionKey');
+  });
+});
+
 describe('paths, methods and CORS', () => {
   it('answers 405 with Allow for other methods, 404 for unknown API paths', async () => {
     const get = await fetch(`${base}/api/v2/notifications/click?${params}`);
     expect(get.status).toBe(405);
     expect(get.headers.get('allow')).toBe('POST, OPTIONS');
-    expect((await fetch(`${base}/api/v2/notifications/add-to-cart?${params}`, { method: 'POST' })).status).toBe(404);
+    expect((await fetch(`${base}/api/v2/notifications/ad-impression?${params}`, { method: 'POST' })).status).toBe(404);
     expect((await fetch(`${base}/elsewhere`)).status).toBe(404);
-    expect(standIn.requests.map((r) => [r.type, r.status])).toEqual([['click', 405], ['add-to-cart', 404]]);
+    expect(standIn.requests.map((r) => [r.type, r.status])).toEqual([['click', 405], ['ad-impression', 404]]);
+  });
+
+  it('serves the same on the v3 paths, and nothing under other prefixes', async () => {
+    const get = await fetch(`${base}/api/storefront/v3/notifications/click?${params}`);
+    expect(get.status).toBe(405);
+    expect(get.headers.get('allow')).toBe('POST, OPTIONS');
+    expect(get.headers.get('access-control-allow-origin')).toBe('*');
+    await expectRefused(notify('v3', 'ad-impression', clickBody), 404, 'not found: /api/storefront/v3/notifications/ad-impression');
+    await expectRefused(notify('v3', 'click/', clickBody), 404, 'not found: /api/storefront/v3/notifications/click/');
+    await expectRefused(fetch(`${base}/api/v3/notifications/click?${params}`, { method: 'POST', body: clickBody }), 404,
+      'not found: /api/v3/notifications/click');
+    expect(standIn.requests.map((r) => [r.type, r.apiVersion, r.status])).toEqual([
+      ['click', 'v3', 405], ['ad-impression', 'v3', 404], ['', 'v3', 404], ['click', undefined, 404]]);
+  });
+
+  it('answers a v3 preflight like a v2 one', async () => {
+    const res = await fetch(`${base}/api/storefront/v3/notifications/remove-recently-viewed`, {
+      method: 'OPTIONS', headers: { Origin: 'http://shop.test', 'Access-Control-Request-Method': 'POST' },
+    });
+    expect(res.status).toBe(204);
+    expect(res.headers.get('access-control-allow-methods')).toBe('POST, OPTIONS');
+    expect(res.headers.get('access-control-allow-origin')).toBe('*');
+    expect(standIn.preflights).toMatchObject([{ path: '/api/storefront/v3/notifications/remove-recently-viewed' }]);
   });
 
   it('sends Access-Control-Allow-Origin on every answer', async () => {
@@ -146,12 +325,33 @@ describe('records and waitFor', () => {
       {
         seq: 1, time: expect.any(Number), type: 'click', method: 'POST', path: '/api/v2/notifications/click',
         query: { customerKey: 'c-1', market: 'UK', sessionKey: 's-1' }, contentType: 'application/json;charset=utf-8',
-        body: clickBody, ticket: 'Oy9mYXNoaW9u', status: 204, reason: undefined, fault: undefined,
+        body: clickBody, json: { ticket: 'Oy9mYXNoaW9u' }, ticket: 'Oy9mYXNoaW9u', status: 204, reason: undefined, fault: undefined,
+        apiVersion: 'v2',
       },
-      expect.objectContaining({ seq: 2, type: 'end', body: null, status: 400, reason: 'missing required query parameter(s): customerKey, sessionKey' }),
+      expect.objectContaining({ seq: 2, type: 'end', apiVersion: 'v2', body: null, json: undefined, status: 400,
+        reason: 'missing required query parameter(s): customerKey, sessionKey' }),
     ]);
+    expect(Object.keys(standIn.requests[0])).toEqual(['seq', 'time', 'type', 'apiVersion', 'method', 'path', 'query',
+      'contentType', 'body', 'json', 'ticket', 'status', 'reason', 'fault']);
     expect(standIn.requests[0].time).toBeGreaterThanOrEqual(before);
     expect(standIn.delivered('end')).toEqual([]);
+  });
+
+  it('records v3 requests, and delivered() filters by type and generation', async () => {
+    const favorite = JSON.stringify({ variantKey: 'vk-1' });
+    await notify('v3', 'add-favorite', favorite, { contentType: 'text/plain;charset=UTF-8' });
+    await notify('v2', 'add-favorite', favorite);
+    await notify('v3', 'end');
+    expect(standIn.requests[0]).toEqual({
+      seq: 1, time: expect.any(Number), type: 'add-favorite', apiVersion: 'v3', method: 'POST',
+      path: '/api/storefront/v3/notifications/add-favorite', query: { customerKey: 'c-1', market: 'UK', sessionKey: 's-1' },
+      contentType: 'text/plain;charset=UTF-8', body: favorite, json: { variantKey: 'vk-1' }, ticket: undefined,
+      status: 204, reason: undefined, fault: undefined,
+    });
+    expect(standIn.delivered('add-favorite').map((r) => r.seq)).toEqual([1, 2]);
+    expect(standIn.delivered('add-favorite', 'v2').map((r) => r.seq)).toEqual([2]);
+    expect(standIn.delivered(undefined, 'v3').map((r) => r.seq)).toEqual([1, 3]);
+    expect(standIn.delivered('end', 'v2')).toEqual([]);
   });
 
   it('emits each record', async () => {
@@ -184,6 +384,15 @@ describe('records and waitFor', () => {
     await expect(standIn.waitFor(function hasEnd() { return false; }, { timeoutMs: 10 })).rejects.toThrow('expected: hasEnd(requests) to be true');
     expect(standIn.events.listenerCount('request')).toBe(0);
   });
+
+  it('waits for one generation when asked', async () => {
+    const waiting = standIn.waitFor(1, { type: 'click', apiVersion: 'v3' });
+    await click();
+    await notify('v3', 'click', clickBody);
+    expect((await waiting).map((r) => r.apiVersion)).toEqual(['v3']);
+    await expect(standIn.waitFor(2, { type: 'click', apiVersion: 'v3', timeoutMs: 10 })).rejects.toThrow(
+      '  expected: >= 2 delivered v3 click request(s)\n  received: 1 delivered v3 click request(s) among 2 request(s):');
+  });
 });
 
 describe('faults', () => {
@@ -204,6 +413,15 @@ describe('faults', () => {
     await expectRefused(click(), 400, 'fault injected');
     expect(standIn.requests.map((r) => r.fault)).toEqual(['500', '400']);
     expect(standIn.delivered()).toEqual([]);
+  });
+
+  it('apply to every notification path of both generations, not to unknown ones', async () => {
+    standIn.setFaults({ fail500: 1, seed: 1 });
+    expect((await notify('v3', 'click', clickBody)).status).toBe(500);
+    expect((await notify('v2', 'add-favorite', '{"productKey":"p"}')).status).toBe(500);
+    expect((await notify('v3', 'remove-recent-searches', '{"removeAll":true}')).status).toBe(500);
+    expect((await notify('v2', 'remove-recent-searches', '{"removeAll":true}')).status).toBe(404);
+    expect(standIn.requests.map((r) => r.fault)).toEqual(['500', '500', '500', undefined]);
   });
 
   it('latencyMs delays the answer but still delivers', async () => {
@@ -248,7 +466,7 @@ describe('admin endpoints', () => {
     await end();
     const res = await admin('requests');
     expect(res.headers.get('access-control-allow-origin')).toBe('*');
-    expect(await res.json()).toMatchObject([{ seq: 1, type: 'end', status: 204 }]);
+    expect(await res.json()).toMatchObject([{ seq: 1, type: 'end', apiVersion: 'v2', status: 204 }]);
     expect((await admin('requests', { method: 'DELETE' })).status).toBe(204);
     expect(await (await admin('requests')).json()).toEqual([]);
   });

@@ -22,6 +22,9 @@ function fakeJar(clock: { now: number }, initial: Record<string, string> = {}) {
       jar.writes.push({ name, value, expires: expires.getTime() });
       cookies.set(name, { value, expires: expires.getTime() });
     },
+    remove(name) {
+      cookies.delete(name);
+    },
   };
   return jar;
 }
