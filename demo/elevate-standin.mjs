@@ -1,19 +1,52 @@
 // @ts-check
-// A stand-in for the Voyado Elevate (Apptus eSales) v2 notification API, for tests and the demo.
-// It validates requests as ../shared/spec/notifications-{click,end}-v2.txt say, records every
-// request, and can inject faults (drop, 500, 400, latency) for reliability tests.
+// A stand-in for the Voyado Elevate (Apptus eSales) notification API, for tests and the demo: API v2
+// (/api/v2/notifications/{type}) and the Storefront API v3 (/api/storefront/v3/notifications/{type}).
+// It validates requests as ../shared/spec/notifications-{click,end}-v2.txt say, and the rest of the
+// notification set (add-to-cart, add-favorite, remove-favorite, remove-recent-searches, remove-recently-viewed)
+// and v3's userContext as issue 6 and the official client (@apptus/esales-api, src/notification.ts) say;
+// it records every request, and can inject faults (drop, 500, 400, latency) for reliability tests.
 // Node built-ins only. Run it alone with `node demo/elevate-standin.mjs [port]`.
 import { createServer } from 'node:http';
 import { EventEmitter } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
 
-const NOTIFICATIONS = '/api/v2/notifications/';
-const TYPES = new Set(['click', 'end']);
-// Both spec pages: all three query parameters are "Required".
-const REQUIRED_PARAMS = ['customerKey', 'market', 'sessionKey'];
-// Click spec, "Supported Content-Type": application/json and text/plain, both charset=utf-8.
-const CLICK_MEDIA_TYPES = new Set(['application/json', 'text/plain']);
+/** @typedef {'v2' | 'v3'} ApiVersion */
+/** Path prefix of each API generation, and of its notifications. */
+const API_PREFIXES = /** @type {const} */ ({ v2: '/api/v2/', v3: '/api/storefront/v3/' });
+const NOTIFICATIONS = /** @type {const} */ ({ v2: '/api/v2/notifications/', v3: '/api/storefront/v3/notifications/' });
+/** @type {ApiVersion[]} */
+const BOTH = ['v2', 'v3'];
+/**
+ * Each notification type: the generations that have it, and its body's keys and rule (none for end).
+ * @typedef {{ apiVersions: ApiVersion[], keys?: string[], check?: (body: Record<string, unknown>) => string | undefined }} TypeRule
+ * @type {Record<string, TypeRule>}
+ */
+const TYPES = {
+  // Click spec, schema TicketNotification: `ticket` is a required string. add-to-cart takes the variant's ticket.
+  click: { apiVersions: BOTH, keys: ['ticket'], check: ticketRule },
+  'add-to-cart': { apiVersions: BOTH, keys: ['ticket'], check: ticketRule },
+  // The official client's FavoritePayload: { productKey } | { variantKey }.
+  'add-favorite': { apiVersions: BOTH, keys: ['productKey', 'variantKey'], check: favoriteRule },
+  'remove-favorite': { apiVersions: BOTH, keys: ['productKey', 'variantKey'], check: favoriteRule },
+  'remove-recent-searches': { apiVersions: ['v3'], keys: ['phrases', 'removeAll'], check: removalRule('phrases') },
+  'remove-recently-viewed': { apiVersions: ['v3'], keys: ['productKeys', 'removeAll'], check: removalRule('productKeys') },
+  // The end spec has no request body.
+  end: { apiVersions: BOTH },
+};
+// Both spec pages: all three query parameters are "Required". v3 keeps them, but userContext relaxes the keys.
+const KEY_PARAMS = ['customerKey', 'market', 'sessionKey'];
+/**
+ * v3 `userContext` (consent level; PERSONALIZED when omitted): the keys each requires and forbids.
+ * @type {Record<'PERSONALIZED' | 'UNPERSONALIZED' | 'ANONYMOUS', { required: string[], forbidden: string[] }>}
+ */
+const USER_CONTEXTS = {
+  PERSONALIZED: { required: ['customerKey', 'sessionKey'], forbidden: [] },
+  UNPERSONALIZED: { required: ['sessionKey'], forbidden: ['customerKey'] },
+  ANONYMOUS: { required: [], forbidden: ['customerKey', 'sessionKey'] },
+};
+// Click spec, "Supported Content-Type": application/json and text/plain, both charset=utf-8 (for every body).
+const BODY_MEDIA_TYPES = new Set(['application/json', 'text/plain']);
 const BODY_LIMIT = 64 * 1024;
 const CORS = { 'Access-Control-Allow-Origin': '*' };
 const PREFLIGHT = {
@@ -28,13 +61,16 @@ const ADMIN_ROUTES = { requests: ['GET', 'DELETE'], preflights: ['GET'], faults:
  * @typedef {object} NotificationRecord
  * @property {number} seq 1-based arrival number.
  * @property {number} time Arrival time in ms since the epoch.
- * @property {string} type 'click', 'end', or the last path segment of an unknown path.
+ * @property {string} type A key of TYPES ('click', 'end', …), or the last path segment of an unknown path.
+ * @property {ApiVersion | undefined} apiVersion 'v2' for /api/v2/…, 'v3' for /api/storefront/v3/…, else undefined.
  * @property {string} method
  * @property {string} path
  * @property {Record<string, string>} query All query parameters (last value wins).
  * @property {string | null} contentType
  * @property {string | null} body Raw body; null when empty or over the 64 KiB limit.
- * @property {string | undefined} ticket The click ticket, when accepted.
+ * @property {Record<string, unknown> | undefined} json The body parsed, when it is a JSON object and validation got
+ *   as far as parsing it (so also on a request refused for its keys); undefined otherwise, and always for end.
+ * @property {string | undefined} ticket The click or add-to-cart ticket, when accepted.
  * @property {number | 'dropped'} status
  * @property {string | undefined} reason Why the request was refused.
  * @property {'500' | '400' | 'drop' | 'latency' | undefined} fault The injected fault, if any.
@@ -92,12 +128,12 @@ export function createElevateStandIn() {
   /** @param {import('node:http').IncomingMessage} req @param {import('node:http').ServerResponse} res @param {URL} url */
   async function handleApi(req, res, url) {
     const path = url.pathname;
-    const known = path.startsWith(NOTIFICATIONS) && TYPES.has(path.slice(NOTIFICATIONS.length));
+    const { apiVersion, type, known } = parsePath(path);
     if (req.method === 'OPTIONS') {
       const header = (/** @type {string} */ name) => /** @type {string | undefined} */ (req.headers[name]) ?? null;
       preflights.push({ time: Date.now(), path, origin: header('origin'),
         requestMethod: header('access-control-request-method'), requestHeaders: header('access-control-request-headers') });
-      return known ? send(res, 204, undefined, PREFLIGHT) : send(res, 404, `not found: ${path}`);
+      return known ? send(res, 204, undefined, PREFLIGHT) : send(res, 404, notFound(path, type, apiVersion));
     }
     const seq = ++lastSeq;
     const time = Date.now();
@@ -105,9 +141,9 @@ export function createElevateStandIn() {
     const method = req.method ?? 'GET';
     /** @type {NotificationRecord} */
     const record = {
-      seq, time, type: path.slice(path.lastIndexOf('/') + 1), method, path,
+      seq, time, type, apiVersion, method, path,
       query: Object.fromEntries(url.searchParams), contentType: req.headers['content-type'] ?? null,
-      body: tooLarge || body === '' ? null : body, ticket: undefined, status: 0, reason: undefined,
+      body: tooLarge || body === '' ? null : body, json: undefined, ticket: undefined, status: 0, reason: undefined,
       // Faults hit only accepted-looking requests, before validation.
       fault: known && method === 'POST' ? drawFault() : undefined,
     };
@@ -138,25 +174,28 @@ export function createElevateStandIn() {
 
   /** @param {NotificationRecord} r @param {boolean} known @param {boolean} tooLarge @returns {Partial<NotificationRecord>} */
   function check(r, known, tooLarge) {
-    if (!known) return { status: 404, reason: `not found: ${r.path}` };
+    if (!known || !r.apiVersion) return { status: 404, reason: notFound(r.path, r.type, r.apiVersion) };
     // Both spec pages list POST only.
     if (r.method !== 'POST') return { status: 405, reason: `method ${r.method} not allowed` };
     if (tooLarge) return { status: 413, reason: `body exceeds ${BODY_LIMIT} bytes` };
-    // "400 Invalid or missing required arguments." An empty value counts as missing.
-    const missing = REQUIRED_PARAMS.filter((name) => !r.query[name]?.trim());
-    if (missing.length) return { status: 400, reason: `missing required query parameter(s): ${missing.join(', ')}` };
-    if (r.type === 'end') return { status: 204 }; // The end spec has no request body: ignore any.
-    if (!isClickContentType(r.contentType)) return { status: 400, reason: `unsupported Content-Type: ${r.contentType ?? '(none)'}` };
-    let json;
+    const queryProblem = checkQuery(r.apiVersion, r.query);
+    if (queryProblem) return { status: 400, reason: queryProblem };
+    const rule = TYPES[r.type];
+    if (!rule.check) return { status: 204 }; // The end spec has no request body: ignore any.
+    if (!isBodyContentType(r.contentType)) return { status: 400, reason: `unsupported Content-Type: ${r.contentType ?? '(none)'}` };
+    let parsed;
     try {
-      json = JSON.parse(r.body ?? '');
+      parsed = JSON.parse(r.body ?? '');
     } catch {
       return { status: 400, reason: 'body is not valid JSON' };
     }
-    // Click spec, schema TicketNotification: `ticket` is a required string.
-    const ticket = json?.ticket;
-    if (typeof ticket !== 'string' || ticket === '') return { status: 400, reason: 'body needs a non-empty string "ticket"' };
-    return { status: 204, ticket };
+    const json = isObject(parsed) ? parsed : undefined;
+    const unknown = json ? Object.keys(json).filter((key) => !rule.keys?.includes(key)) : [];
+    const reason = unknown.length
+      ? `unknown key(s) in body: ${unknown.map((key) => JSON.stringify(key)).join(', ')}; ${r.type} takes ${rule.keys?.map((key) => JSON.stringify(key)).join(', ')}`
+      : rule.check(json ?? {});
+    if (reason) return { status: 400, reason, json };
+    return { status: 204, json, ticket: typeof json?.ticket === 'string' ? json.ticket : undefined };
   }
 
   /** @param {import('node:http').IncomingMessage} req @param {import('node:http').ServerResponse} res @param {URL} url */
@@ -199,19 +238,23 @@ export function createElevateStandIn() {
     });
   }
 
-  /** @param {string} [type] @returns {NotificationRecord[]} */
-  function delivered(type) {
-    return requests.filter((r) => r.status === 204 && (type === undefined || r.type === type));
+  /**
+   * The accepted (204) requests, optionally only those of one type and/or one API generation.
+   * @param {string} [type] @param {ApiVersion} [apiVersion] @returns {NotificationRecord[]}
+   */
+  function delivered(type, apiVersion) {
+    return requests.filter((r) => r.status === 204 && (type === undefined || r.type === type)
+      && (apiVersion === undefined || r.apiVersion === apiVersion));
   }
 
   /**
-   * Resolves with `delivered(type)` once it holds `count` records, or once `predicate(requests)` is true.
+   * Resolves with `delivered(type, apiVersion)` once it holds `count` records, or once `predicate(requests)` is true.
    * @param {number | ((requests: NotificationRecord[]) => boolean)} expected
-   * @param {{ timeoutMs?: number, type?: string }} [options] timeoutMs defaults to 5000.
+   * @param {{ timeoutMs?: number, type?: string, apiVersion?: ApiVersion }} [options] timeoutMs defaults to 5000.
    * @returns {Promise<NotificationRecord[]>}
    */
-  function waitFor(expected, { timeoutMs = 5000, type } = {}) {
-    const isDone = typeof expected === 'function' ? () => expected(requests) : () => delivered(type).length >= expected;
+  function waitFor(expected, { timeoutMs = 5000, type, apiVersion } = {}) {
+    const isDone = typeof expected === 'function' ? () => expected(requests) : () => delivered(type, apiVersion).length >= expected;
     return new Promise((resolve, reject) => {
       const stop = () => {
         clearTimeout(timer);
@@ -221,7 +264,7 @@ export function createElevateStandIn() {
         try {
           if (!isDone()) return false;
           stop();
-          resolve(delivered(type));
+          resolve(delivered(type, apiVersion));
         } catch (err) {
           stop();
           reject(err);
@@ -230,20 +273,20 @@ export function createElevateStandIn() {
       };
       const timer = setTimeout(() => {
         stop();
-        reject(new Error(describeTimeout(expected, type, timeoutMs)));
+        reject(new Error(describeTimeout(expected, type, apiVersion, timeoutMs)));
       }, timeoutMs);
       if (!poke()) events.on('request', poke);
     });
   }
 
-  /** @param {number | Function} expected @param {string | undefined} type @param {number} timeoutMs */
-  function describeTimeout(expected, type, timeoutMs) {
-    const what = `delivered ${type ?? 'notification'} request(s)`;
+  /** @param {number | Function} expected @param {string | undefined} type @param {ApiVersion | undefined} apiVersion @param {number} timeoutMs */
+  function describeTimeout(expected, type, apiVersion, timeoutMs) {
+    const what = `delivered ${apiVersion ? `${apiVersion} ` : ''}${type ?? 'notification'} request(s)`;
     const lines = requests.map((r) => `    #${r.seq} ${r.method} ${r.path} ${r.status}${r.reason ? ` ${r.reason}` : ''}${r.fault ? ` [fault ${r.fault}]` : ''}`);
     return [
       `waitFor timed out after ${timeoutMs} ms`,
       typeof expected === 'function' ? `  expected: ${expected.name || 'predicate'}(requests) to be true` : `  expected: >= ${expected} ${what}`,
-      `  received: ${delivered(type).length} ${what} among ${requests.length} request(s)${lines.length ? ':' : ''}`,
+      `  received: ${delivered(type, apiVersion).length} ${what} among ${requests.length} request(s)${lines.length ? ':' : ''}`,
       ...lines,
     ].join('\n');
   }
@@ -337,11 +380,91 @@ async function readBody(req) {
   return { body: Buffer.concat(chunks).toString('utf8'), tooLarge: size > BODY_LIMIT };
 }
 
+/**
+ * The generation, type and whether the path is a notification of that generation.
+ * @param {string} path @returns {{ apiVersion: ApiVersion | undefined, type: string, known: boolean }}
+ */
+function parsePath(path) {
+  const apiVersion = /** @type {ApiVersion[]} */ (Object.keys(API_PREFIXES)).find((v) => path.startsWith(API_PREFIXES[v]));
+  const type = path.slice(path.lastIndexOf('/') + 1);
+  const known = apiVersion !== undefined && path === NOTIFICATIONS[apiVersion] + type
+    && Object.hasOwn(TYPES, type) && TYPES[type].apiVersions.includes(apiVersion);
+  return { apiVersion, type, known };
+}
+
+/** @param {string} path @param {string} type @param {ApiVersion | undefined} apiVersion */
+function notFound(path, type, apiVersion) {
+  const v3Only = apiVersion === 'v2' && path === NOTIFICATIONS.v2 + type && Object.hasOwn(TYPES, type)
+    && !TYPES[type].apiVersions.includes('v2');
+  return `not found: ${path}${v3Only ? ` (${type} is Storefront API v3 only: ${NOTIFICATIONS.v3}${type})` : ''}`;
+}
+
+/**
+ * "400 Invalid or missing required arguments." An empty value counts as missing; a forbidden key counts even empty.
+ * @param {ApiVersion} apiVersion @param {Record<string, string>} query @returns {string | undefined} why it is refused
+ */
+function checkQuery(apiVersion, query) {
+  const problems = [];
+  let required = KEY_PARAMS;
+  /** @type {string[]} */
+  let forbidden = [];
+  const userContext = query.userContext;
+  if (apiVersion === 'v2') {
+    if (userContext !== undefined) problems.push('query parameter userContext is Storefront API v3 only');
+  } else if (userContext !== undefined && !Object.hasOwn(USER_CONTEXTS, userContext)) {
+    problems.push(`unknown userContext ${JSON.stringify(userContext)}; expected one of ${Object.keys(USER_CONTEXTS).join(', ')}`);
+    required = ['market']; // The keys it needs depend on the context.
+  } else {
+    const rule = USER_CONTEXTS[/** @type {keyof typeof USER_CONTEXTS} */ (userContext ?? 'PERSONALIZED')];
+    required = KEY_PARAMS.filter((name) => name === 'market' || rule.required.includes(name));
+    forbidden = rule.forbidden;
+  }
+  const missing = required.filter((name) => !query[name]?.trim());
+  if (missing.length) problems.push(`missing required query parameter(s): ${missing.join(', ')}`);
+  const sent = forbidden.filter((name) => Object.hasOwn(query, name));
+  if (sent.length) problems.push(`query parameter(s) not allowed with userContext=${userContext}: ${sent.join(', ')}`);
+  return problems.length ? problems.join('; ') : undefined;
+}
+
+/** @param {unknown} value @returns {value is Record<string, unknown>} */
+function isObject(value) {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** @param {unknown} value @returns {value is string} */
+const isFilledString = (value) => typeof value === 'string' && value !== '';
+
+/** click and add-to-cart: `{ "ticket": string }`. @param {Record<string, unknown>} body */
+function ticketRule(body) {
+  return isFilledString(body.ticket) ? undefined : 'body needs a non-empty string "ticket"';
+}
+
+/** add-favorite and remove-favorite: exactly one of `productKey` and `variantKey`. @param {Record<string, unknown>} body */
+function favoriteRule(body) {
+  const given = ['productKey', 'variantKey'].filter((key) => Object.hasOwn(body, key));
+  if (given.length === 2) return 'body needs "productKey" or "variantKey", not both';
+  return given.length === 1 && isFilledString(body[given[0]]) ? undefined
+    : 'body needs a non-empty string "productKey" or "variantKey"';
+}
+
+/**
+ * remove-recent-searches and remove-recently-viewed: `{ [listKey]: non-empty string[] }` or `{ "removeAll": true }`.
+ * @param {string} listKey @returns {(body: Record<string, unknown>) => string | undefined}
+ */
+function removalRule(listKey) {
+  return (body) => {
+    const list = body[listKey];
+    if (Object.hasOwn(body, listKey) && Object.hasOwn(body, 'removeAll')) return `body needs "${listKey}" or "removeAll", not both`;
+    if (body.removeAll === true || (Array.isArray(list) && list.length > 0 && list.every(isFilledString))) return undefined;
+    return `body needs "${listKey}", a non-empty array of non-empty strings, or "removeAll": true`;
+  };
+}
+
 /** Click spec lists `application/json;charset=utf-8` and `text/plain;charset=utf-8`; browsers send `charset=UTF-8` or none. @param {string | null} header */
-function isClickContentType(header) {
+function isBodyContentType(header) {
   if (!header) return false;
   const [media, ...params] = header.split(';').map((part) => part.trim().toLowerCase());
-  return CLICK_MEDIA_TYPES.has(media) && params.every((p) => p.replace(/\s*=\s*/, '=').replace(/"/g, '') === 'charset=utf-8');
+  return BODY_MEDIA_TYPES.has(media) && params.every((p) => p.replace(/\s*=\s*/, '=').replace(/"/g, '') === 'charset=utf-8');
 }
 
 /** A tiny seeded PRNG (mulberry32) so fault sequences repeat. @param {number} seed */
