@@ -222,7 +222,10 @@ export function startTracker(config: Config, loadSessionApi: SessionApiLoader): 
     },
     forget() {
       const { customerKey } = keys;
-      if (isGranted()) notify('end');
+      if (isGranted()) {
+        notify('end');
+        outbox.flush(); // on its way before the outbox is cleared
+      }
       // A new visitor in memory: the forgotten key is never sent again.
       keys.rotate(true);
       consent = 'denied';
