@@ -75,6 +75,8 @@ function takeStored(): Entry[] {
 export function createOutbox(debug: Debug): Outbox {
   let pending: Entry[] = [];
   let timer: ReturnType<typeof setTimeout> | undefined;
+  /** The timer is set for a flush at once (rather than for the next retry). */
+  let isFlushSoon = false;
   /**
    * Set from `pagehide` until the page shows again. Chromium rejects an unloading page's keepalive fetches with
    * "Failed to fetch" although the browser still delivers them; sending those again would duplicate them.
@@ -107,8 +109,14 @@ export function createOutbox(debug: Debug): Outbox {
     entry.tries++;
     if (canKeepAlive && (window as Partial<Window>).fetch && !document.hidden) {
       entry.sending = true;
-      // A request that hangs is retried; AbortSignal.timeout needs no timer of ours (and is missing in old browsers).
-      fetch(entry.url, { method: 'POST', body: entry.body, keepalive: true, credentials: 'omit', signal: AbortSignal.timeout?.(REQUEST_TIMEOUT) })
+      // A request that hangs is retried. The timer is ours, cleared with the answer: AbortSignal.timeout would wake
+      // an idle page up ten seconds later.
+      const abort = new AbortController();
+      const timeout = setTimeout(() => abort.abort(), REQUEST_TIMEOUT);
+      // Only a first try needs keepalive (to outlive a click that navigates); retries happen on a living page, and
+      // Chromium refuses keepalive requests beyond a quota in flight (ERR_INSUFFICIENT_RESOURCES).
+      fetch(entry.url, { method: 'POST', body: entry.body, keepalive: entry.tries == 1, credentials: 'omit', signal: abort.signal })
+        .finally(() => clearTimeout(timeout))
         .then((response) => {
           if (response.ok) return finish(entry, response.status);
           // 400 means invalid arguments (spec): sending it again cannot help.
@@ -130,6 +138,7 @@ export function createOutbox(debug: Debug): Outbox {
   function flush() {
     clearTimeout(timer);
     timer = undefined;
+    isFlushSoon = false;
     if (isLeaving) return;
     const now = Date.now();
     let nextDueAt = Infinity;
@@ -145,8 +154,10 @@ export function createOutbox(debug: Debug): Outbox {
 
   /** Flushes in a task of its own, soon: network calls cost hundreds of microseconds, never spent in a click handler. */
   function schedule() {
+    if (isFlushSoon) return;
     clearTimeout(timer);
     timer = setTimeout(flush, 0);
+    isFlushSoon = true;
   }
 
   /**
@@ -189,6 +200,7 @@ export function createOutbox(debug: Debug): Outbox {
     clear() {
       clearTimeout(timer);
       timer = undefined;
+      isFlushSoon = false;
       pending = [];
       takeStored();
     },
@@ -196,6 +208,7 @@ export function createOutbox(debug: Debug): Outbox {
     release(isGoingAway, canStore = true) {
       clearTimeout(timer);
       timer = undefined;
+      isFlushSoon = false;
       if (isGoingAway) isLeaving = true;
       const stored = pending.filter((entry) => entry.sending
         // A retry still in flight may fail with the page gone: keep it too (at least once, under faults).
