@@ -15,7 +15,7 @@ const node = { platform: 'node', target: 'node20' };
  * to what it measures now, with a little headroom, until a decision on that (see CHANGELOG, "Size").
  */
 const outputs = [
-  { entry: 'src/script.ts', outfile: 'dist/elevate-tracker.min.js', budget: 5632,
+  { entry: 'src/script.ts', outfile: 'dist/elevate-tracker.min.js', budget: 5760,
     options: { ...browser, format: 'iife', minify: true } },
   // The session shim for the script tag, which imports it on demand (data-session-api).
   { entry: 'src/session-shim.ts', outfile: 'dist/elevate-tracker.session.js',

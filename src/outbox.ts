@@ -36,6 +36,10 @@ const MAX_AGE = 86_400_000;
 const MAX_ENTRIES = 100;
 const MAX_BYTES = 65_536;
 const REQUEST_TIMEOUT = 10_000;
+/** Requests in flight at once: what HTTP/1.1 opens to one host, and well within Chromium's keepalive quota. */
+const MAX_IN_FLIGHT = 6;
+/** New notifications queued behind those in flight (a burst), at most. */
+const MAX_QUEUED = 1000;
 const UNLOAD_GRACE = 100;
 
 /** `fetch` with `keepalive` outlives the page (a click that navigates) and, unlike sendBeacon, shows the answer. */
@@ -86,6 +90,7 @@ export function createOutbox(debug: Debug): Outbox {
   function finish(entry: Entry, outcome: unknown) {
     pending = pending.filter((other) => other != entry);
     debug(outcome, entry.url, entry.body);
+    if (entry.sending) schedule(); // room for the next one
   }
 
   function fail(entry: Entry, reason: unknown) {
@@ -142,12 +147,17 @@ export function createOutbox(debug: Debug): Outbox {
     if (isLeaving) return;
     const now = Date.now();
     let nextDueAt = Infinity;
+    let inFlight = pending.filter((entry) => entry.sending).length;
     for (const entry of pending) {
       if (entry.sending) continue;
       if (entry.tries >= MAX_ATTEMPTS || now - entry.at > MAX_AGE) finish(entry, 'dropped: too old');
-      // Offline, the browser says so and a request would only burn an attempt: `online` flushes again.
-      else if (entry.due <= now && navigator.onLine !== false) transmit(entry);
-      else nextDueAt = Math.min(nextDueAt, entry.due);
+      // Offline, the browser says so and a request would only burn an attempt: `online` flushes again. Beyond
+      // MAX_IN_FLIGHT, an answer makes room and flushes again.
+      else if (entry.due > now || navigator.onLine === false) nextDueAt = Math.min(nextDueAt, entry.due);
+      else if (inFlight < MAX_IN_FLIGHT) {
+        transmit(entry);
+        if (entry.sending) inFlight++;
+      }
     }
     if (nextDueAt < Infinity && navigator.onLine !== false) timer = setTimeout(flush, nextDueAt - now);
   }
@@ -161,16 +171,18 @@ export function createOutbox(debug: Debug): Outbox {
   }
 
   /**
-   * Adds entries; what waits is bounded in count and bytes, and the oldest entries go first. New entries about to be
-   * sent do not wait, unless the browser is offline.
+   * Adds entries. What waits for a retry (or for the network, offline) is bounded in count and bytes, and a burst of
+   * new ones queued behind the requests in flight in count; the oldest entries go first.
    */
   function add(entries: Entry[]) {
     pending.push(...entries);
-    let count = 0;
+    let queued = 0;
+    let waiting = 0;
     let bytes = 0;
     const isOffline = navigator.onLine === false;
-    pending.filter((entry) => !entry.sending && (entry.tries || isOffline)).reverse()
-      .filter((entry) => ++count > MAX_ENTRIES || (bytes += entry.url.length + (entry.body?.length || 0)) > MAX_BYTES)
+    pending.filter((entry) => !entry.sending).reverse()
+      .filter((entry) => ++queued > MAX_QUEUED || ((entry.tries || isOffline)
+        && (++waiting > MAX_ENTRIES || (bytes += entry.url.length + (entry.body?.length || 0)) > MAX_BYTES)))
       .forEach((entry) => finish(entry, 'dropped: outbox full'));
   }
 
