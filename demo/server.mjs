@@ -77,6 +77,7 @@ export async function startDemo({ port = 8080, host = '127.0.0.1', clusterId, ma
   const values = { MARKET: market, CLUSTER_ID: clusterId ?? '', API_BASE: '' };
   /** @param {string} html @param {import('node:http').IncomingMessage} req */
   const fill = (html, req) => {
+    /** @type {Record<string, string>} */
     const filled = { ...values, CONSENT: consentOf(req) };
     return (clusterId ? html.replaceAll('data-api-base="%API_BASE%"', 'data-cluster-id="%CLUSTER_ID%"') : html)
       .replace(/%(API_BASE|MARKET|CLUSTER_ID|CONSENT)%/g, (_, name) => escapeHtml(filled[name]));

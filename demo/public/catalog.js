@@ -45,6 +45,10 @@ const ticket = (/** @type {(string | number)[]} */ ...parts) => btoa(`;${parts.j
 export const productTicket = (/** @type {string} */ panel, /** @type {Product} */ product, /** @type {number} */ position) =>
   ticket(panel, 'products', 'product_key', product.key, 'variant_key', `${product.key}-01`, '#', position);
 
+/** The ticket of the variant an add-to-cart button adds (Elevate hands one out with each variant). */
+export const cartTicket = (/** @type {string} */ panel, /** @type {Product} */ product) =>
+  ticket(panel, 'product', 'variant_key', `${product.key}-01`, '#', 1);
+
 /** The ticket of a phrase suggestion in the autocomplete. */
 export const phraseTicket = (/** @type {string} */ phrase) => ticket('/storefront/autocomplete', 'phrase_suggestions', 'phrase', phrase, '#');
 

@@ -1,6 +1,7 @@
-// The demo storefront driven as a person would, in real Chromium.
-import { afterAll, beforeAll, expect, inject, it } from 'vitest';
-import { chromium, type Browser } from 'playwright';
+// The demo storefront driven as a person would, in real Chromium: the server-rendered shop (script tag) and the
+// single-page app (npm build). The inspector's own tests are in demo-inspector.test.ts.
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { chromium, type Browser, type Page } from 'playwright';
 import { startDemo } from '../../demo/server.mjs';
 import { CHROMIUM_ARGS } from '../support/chromium.ts';
 
@@ -16,26 +17,165 @@ afterAll(async () => {
   await demo?.close();
 });
 
-const received = async () => (await (await fetch(`${demo.apiUrl}/__standin/requests`)).json()) as { type: string; ticket?: string; status: number }[];
+type Received = { type: string; ticket?: string; status: number | 'dropped'; query: Record<string, string> };
+const received = async () => (await (await fetch(`${demo.apiUrl}/__standin/requests`)).json()) as Received[];
+const clearReceived = () => fetch(`${demo.apiUrl}/__standin/requests`, { method: 'DELETE' });
+const deliveredTickets = async () => (await received()).filter((r) => r.type == 'click' && r.status == 204).map((r) => r.ticket);
 
-it('delivers each product-tile click exactly once, though every click leaves the page', async () => {
-  await fetch(`${demo.apiUrl}/__standin/requests`, { method: 'DELETE' });
-  const page = await browser.newPage();
+/** A visitor who accepted tracking before (the shop's consent cookie): the pages render data-consent="granted". */
+async function openShop(): Promise<{ page: Page; errors: Error[] }> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  await context.addCookies([{ name: 'demo_consent', value: 'granted', url: demo.siteUrl }]);
+  const page = await context.newPage();
   const errors: Error[] = [];
   page.on('pageerror', (error) => errors.push(error));
+  return { page, errors };
+}
+const trackerIsUp = (page: Page) => page.waitForFunction(() => (window as any).elevateTracker?.click);
+/** expect.poll with room for a loaded machine (its default gives up after 1 s). */
+const poll = <T>(read: () => T | Promise<T>, timeout = 5_000) => expect.poll(read, { timeout, interval: 50 });
+const screenshot = (page: Page, name: string) => page.screenshot({ path: `test-results/demo/${name}.png` });
+
+it('delivers each product-tile click exactly once, though every click leaves the page', async () => {
+  await clearReceived();
+  const { page, errors } = await openShop();
   const clicked: string[] = [];
   for (let n = 0; n < 10; n++) {
     await page.goto(`${demo.siteUrl}/`);
-    await page.waitForFunction(() => (window as any).elevateTracker?.click);
+    await trackerIsUp(page);
     const tile = page.locator('.tile').nth(n);
     clicked.push((await tile.getAttribute('data-elevate-ticket'))!);
     await Promise.all([page.waitForURL('**/product.html*'), tile.click()]);
-    await page.waitForFunction(() => (window as any).elevateTracker?.click);
+    await trackerIsUp(page);
   }
   await expect.poll(async () => (await received()).length).toBeGreaterThanOrEqual(10);
   await new Promise((resolve) => setTimeout(resolve, 1_000));
   const tickets = (await received()).filter((request) => request.type == 'click').map((request) => request.ticket);
   expect(tickets).toEqual(clicked);
   expect(errors).toEqual([]);
-  await page.close();
+  await page.context().close();
+});
+
+it('tracks the listing, its banner, a product page and an autocomplete suggestion', async () => {
+  await clearReceived();
+  const { page, errors } = await openShop();
+  await page.goto(`${demo.siteUrl}/`);
+  await trackerIsUp(page);
+  const tiles = page.locator('#listing .tile[data-elevate-ticket]');
+  expect(await tiles.count()).toBe(24);
+  expect(new Set(await tiles.evaluateAll((all) => all.map((tile) => tile.getAttribute('data-elevate-ticket')))).size).toBe(24);
+  const clicked: string[] = [];
+  const ticketOf = async (locator: ReturnType<Page['locator']>) => (await locator.getAttribute('data-elevate-ticket'))!;
+
+  // The banner links within the page: the tracker sends while the page stays.
+  const banner = page.locator('a.banner');
+  clicked.push(await ticketOf(banner));
+  await banner.click();
+
+  // The autocomplete: a phrase suggestion, picked with the mouse.
+  await page.getByLabel('Search', { exact: true }).fill('jack');
+  const suggestion = page.locator('.suggest a', { hasText: 'jacket waterproof' });
+  clicked.push(await ticketOf(suggestion));
+  await Promise.all([page.waitForURL('**/?q=jacket*'), suggestion.click()]);
+  await trackerIsUp(page);
+  await poll(() => page.locator('#products').textContent()).toBe('Results for “jacket waterproof”');
+  await screenshot(page, 'listing-search');
+
+  // A tile to its product page, and a recommendation there.
+  const tile = page.locator('#listing .tile:visible').first();
+  clicked.push(await ticketOf(tile));
+  await Promise.all([page.waitForURL('**/product.html?id=*'), tile.click()]);
+  await trackerIsUp(page);
+  const related = page.locator('#related .tile');
+  expect(await related.count()).toBe(4);
+  clicked.push(await ticketOf(related.nth(2)));
+  await Promise.all([page.waitForURL('**/product.html?id=*'), related.nth(2).click()]);
+  await trackerIsUp(page);
+  await screenshot(page, 'product');
+  await poll(deliveredTickets).toEqual(clicked);
+
+  // "Add to bag" carries the variant's ticket: an add-to-cart notification, where the build has them.
+  if (await page.evaluate(() => typeof (window as any).elevateTracker.addToCart == 'function')) {
+    const cart = (await page.getByRole('button', { name: 'Add to bag' }).getAttribute('data-elevate-cart-ticket'))!;
+    await page.getByRole('button', { name: 'Add to bag' }).click();
+    await poll(async () => (await received()).filter((r) => r.type == 'add-to-cart').map((r) => [r.ticket, r.status])).toEqual([[cart, 204]]);
+  }
+  expect(errors).toEqual([]);
+  await page.context().close();
+});
+
+it('the single-page app changes routes without a page load and tracks the tiles of each route', async () => {
+  await clearReceived();
+  const { page, errors } = await openShop();
+  await page.goto(`${demo.siteUrl}/spa/`);
+  await trackerIsUp(page);
+  // Gone if the page ever reloads.
+  await page.evaluate(() => ((window as any).sameDocument = true));
+  const sameDocument = () => page.evaluate(() => (window as any).sameDocument === true);
+  const clicked: string[] = [];
+
+  await page.locator('#spa-nav a', { hasText: 'Footwear' }).click();
+  await page.waitForURL('**/spa/c/footwear');
+  await poll(() => page.locator('h1').textContent()).toBe('Footwear');
+  const tile = page.locator('#view .tile').nth(1);
+  clicked.push((await tile.getAttribute('data-elevate-ticket'))!);
+  await tile.click();
+  await page.waitForURL(/\/spa\/p\/\d+$/);
+  const more = page.locator('#view .tile').first();
+  clicked.push((await more.getAttribute('data-elevate-ticket'))!);
+  await more.click();
+  await poll(deliveredTickets).toEqual(clicked);
+  expect(await sameDocument()).toBe(true);
+  await screenshot(page, 'spa-product');
+
+  // Back re-renders the earlier route, still in the same document.
+  await page.goBack();
+  await page.goBack();
+  await page.waitForURL('**/spa/c/footwear');
+  await poll(() => page.locator('h1').textContent()).toBe('Footwear');
+  expect(await sameDocument()).toBe(true);
+  expect(await page.locator('#route-info').textContent()).toMatch(/view [4-9]/);
+
+  // A route opened directly (a reload, a shared link) lands in the app too.
+  await page.goto(`${demo.siteUrl}/spa/c/camp`);
+  await trackerIsUp(page);
+  expect(await page.locator('h1').textContent()).toBe('Camp');
+  const tickets = await page.locator('#view .tile').evaluateAll((all) => all.map((tile) => tile.getAttribute('data-elevate-ticket')));
+  expect(tickets.length).toBeGreaterThan(0);
+  expect(tickets.every((ticket) => atob(ticket!).startsWith(';/spa/category/camp;'))).toBe(true);
+  expect(errors).toEqual([]);
+  await page.context().close();
+});
+
+describe('the demo server behind these pages', () => {
+  it('renders the consent the site recorded (demo_consent cookie) into the pages, pending without one', async () => {
+    const consentOf = async (cookie?: string) => /data-consent="(\w+)" data-debug async><\/script>/
+      .exec(await (await fetch(`${demo.siteUrl}/`, { headers: cookie ? { cookie } : {} })).text())?.[1];
+    expect(await consentOf()).toBe('pending');
+    expect(await consentOf('a=1; demo_consent=granted')).toBe('granted');
+    expect(await consentOf('demo_consent=denied')).toBe('denied');
+    expect(await consentOf('demo_consent="><script>')).toBe('pending');
+  });
+
+  it('answers every /spa/ route with the app, and files under /spa/ as files', async () => {
+    const app = await (await fetch(`${demo.siteUrl}/spa/c/jackets`)).text();
+    expect(app).toContain('<script type="module" src="/spa/app.js">');
+    expect((await fetch(`${demo.siteUrl}/spa/app.js`)).headers.get('content-type')).toMatch(/^text\/javascript/);
+    expect((await fetch(`${demo.siteUrl}/spa/missing.js`)).status).toBe(404);
+  });
+
+  it('logs the Session API requests with their answers, and switches its faults', async () => {
+    await fetch(`${demo.apiUrl}/__demo/session-requests`, { method: 'DELETE' });
+    await fetch(`${demo.apiUrl}/session-api/sessions/new`, { method: 'PUT', body: '{"visitId":"v-1"}' });
+    expect(await (await fetch(`${demo.apiUrl}/__demo/session-faults`, { method: 'PUT', body: '{"down":true}' })).status).toBe(204);
+    await fetch(`${demo.apiUrl}/session-api/sessions/new`, { method: 'PUT' });
+    expect(await (await fetch(`${demo.apiUrl}/__demo/session-faults`, { method: 'PUT', body: '{"down":"yes"}' })).status).toBe(400);
+    await fetch(`${demo.apiUrl}/__demo/session-faults`, { method: 'PUT', body: '{}' });
+    const log = await (await fetch(`${demo.apiUrl}/__demo/session-requests`)).json();
+    expect(log).toEqual([
+      expect.objectContaining({ seq: 1, method: 'PUT', path: '/sessions/new', body: '{"visitId":"v-1"}', status: 200,
+        answer: expect.stringMatching(/^\{"sessionId":"[\w-]+","visitId":"v-1"\}$/) }),
+      expect.objectContaining({ seq: 2, status: 503, answer: '{"status":503,"message":"Session API is down"}' }),
+    ]);
+  });
 });

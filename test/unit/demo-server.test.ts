@@ -28,14 +28,14 @@ describe('storefront', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/html/);
     const html = await res.text();
-    expect(html).not.toMatch(/%(API_BASE|MARKET|CLUSTER_ID)%/);
-    expect(html).toContain(`<script src="/dist/elevate-tracker.min.js" data-api-base="${demo.apiUrl}" data-market="UK" data-debug async></script>`);
-    expect(html.match(/class="tile"[^>]*data-elevate-ticket="[\w+/=]+"/g)).toHaveLength(12);
+    expect(html).not.toMatch(/%(API_BASE|MARKET|CLUSTER_ID|CONSENT)%/);
+    expect(html).toContain(`<script src="/dist/elevate-tracker.min.js" data-api-base="${demo.apiUrl}" data-market="UK" data-session-api="${demo.apiUrl}/session-api" data-consent="pending" data-debug async></script>`);
+    expect(html.match(/class="tile"[^>]*data-elevate-ticket="[\w+/=]+"/g)).toHaveLength(24);
   });
 
   it('serves product.html the same way', async () => {
     const html = await (await fetch(`${demo.siteUrl}/product.html?id=3`)).text();
-    expect(html).not.toMatch(/%(API_BASE|MARKET|CLUSTER_ID)%/);
+    expect(html).not.toMatch(/%(API_BASE|MARKET|CLUSTER_ID|CONSENT)%/);
     expect(html).toContain(`data-api-base="${demo.apiUrl}"`);
   });
 
@@ -104,7 +104,7 @@ describe('with a real cluster', () => {
     const cluster = await startDemo({ port: 0, clusterId: 'w00000000', market: 'SE' });
     try {
       const html = await (await fetch(`${cluster.siteUrl}/`)).text();
-      expect(html).toContain('<script src="/dist/elevate-tracker.min.js" data-cluster-id="w00000000" data-market="SE" data-debug async></script>');
+      expect(html).toContain(`<script src="/dist/elevate-tracker.min.js" data-cluster-id="w00000000" data-market="SE" data-session-api="${cluster.apiUrl}/session-api" data-consent="pending" data-debug async></script>`);
       expect(html).not.toContain('data-api-base');
     } finally {
       await cluster.close();

@@ -1,0 +1,236 @@
+// The demo's inspector, as a person debugging an integration uses it: the store in one tab, the inspector in
+// another (same origin, so it sees the cookies and the outbox), checking what it shows against what happened.
+import { mkdirSync } from 'node:fs';
+import { afterAll, afterEach, beforeAll, expect, inject, it } from 'vitest';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright';
+import { startDemo } from '../../demo/server.mjs';
+import { CHROMIUM_ARGS } from '../support/chromium.ts';
+
+let demo: Awaited<ReturnType<typeof startDemo>>;
+let browser: Browser;
+beforeAll(async () => {
+  demo = await startDemo({ port: 0 });
+  browser = await chromium.launch({ executablePath: inject('chromiumPath'), args: CHROMIUM_ARGS });
+});
+afterAll(async () => {
+  await browser?.close();
+  await demo?.close();
+});
+const contexts: BrowserContext[] = [];
+const pageErrors: Error[] = [];
+afterEach(async () => {
+  await Promise.all(contexts.splice(0).map((context) => context.close()));
+  await fetch(`${demo.apiUrl}/__standin/faults`, { method: 'PUT', body: '{}' });
+  await fetch(`${demo.apiUrl}/__demo/session-faults`, { method: 'PUT', body: '{}' });
+  expect(pageErrors.splice(0)).toEqual([]);
+});
+
+type Received = { type: string; ticket?: string; status: number | 'dropped'; query: Record<string, string> };
+const received = async () => (await (await fetch(`${demo.apiUrl}/__standin/requests`)).json()) as Received[];
+const clearLogs = () => Promise.all([fetch(`${demo.apiUrl}/__standin/requests`, { method: 'DELETE' }),
+  fetch(`${demo.apiUrl}/__demo/session-requests`, { method: 'DELETE' })]);
+
+/** expect.poll with room for a loaded machine (its default gives up after 1 s). */
+const poll = <T>(read: () => T | Promise<T>, timeout = 5_000) => expect.poll(read, { timeout, interval: 50 });
+
+/** A visitor's browser with the store in one tab and the inspector in another. */
+async function openStoreAndInspector(consent?: 'granted') {
+  await clearLogs();
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  contexts.push(context);
+  if (consent) await context.addCookies([{ name: 'demo_consent', value: consent, url: demo.siteUrl }]);
+  const [inspector, store] = [await context.newPage(), await context.newPage()];
+  for (const page of [store, inspector]) page.on('pageerror', (error) => pageErrors.push(error));
+  await inspector.goto(`${demo.siteUrl}/inspector.html`);
+  await poll(() => inspector.locator('#requests-state').textContent()).toBe('live');
+  // Actions go to the tab in front: a tab behind gets few animation frames, and Playwright's clicks wait for them
+  // (both tabs stay visible to the page, so the tracker behaves the same).
+  await store.bringToFront();
+  await store.goto(`${demo.siteUrl}/`);
+  await trackerIsUp(store);
+  return { context, store, inspector };
+}
+const trackerIsUp = (page: Page) => page.waitForFunction(() => (window as any).elevateTracker?.click);
+const trackerOf = (page: Page) => page.evaluate(() => ({
+  customerKey: (window as any).elevateTracker.customerKey as string, sessionKey: (window as any).elevateTracker.sessionKey as string,
+}));
+const ticketOf = async (page: Page, selector: string) => (await page.locator(selector).first().getAttribute('data-elevate-ticket'))!;
+
+/** The cells' text of each row of an inspector table, newest first. */
+const rowsOf = (inspector: Page, tbody: string) => inspector.locator(`#${tbody} tr:not(.empty)`)
+  .evaluateAll((rows) => rows.map((row) => [...(row as HTMLTableRowElement).cells].map((cell) => cell.innerText)));
+/** The inspector's notification rows as [type, keys, body, verdict]. */
+const requestRows = async (inspector: Page) => (await rowsOf(inspector, 'requests')).map(([, type, keys, body, verdict]) => ({ type, keys, body, verdict }));
+const cookiesOf = async (context: BrowserContext) =>
+  Object.fromEntries((await context.cookies()).map((cookie) => [cookie.name, cookie.value])) as Record<string, string>;
+
+async function screenshot(page: Page, name: string) {
+  mkdirSync('test-results/demo', { recursive: true });
+  await page.screenshot({ path: `test-results/demo/${name}.png` });
+}
+
+it('shows a visit as it happens: clicks, sign-in with the Session API, the end of the visit', async () => {
+  const { context, store, inspector } = await openStoreAndInspector();
+  // A first visit: the consent banner; nothing stored until the visitor accepts.
+  expect(await cookiesOf(context)).toEqual({});
+  await store.getByRole('button', { name: 'Accept' }).click();
+  await poll(async () => (await cookiesOf(context)).elevate_customer_key).toBeTruthy();
+  const guest = await trackerOf(store);
+
+  // The banner (it links within the page), then a tile to its product page.
+  await store.locator('a.banner').click();
+  const tile = await ticketOf(store, '#listing .tile:nth-child(3)');
+  await Promise.all([store.waitForURL('**/product.html?id=3'), store.locator('#listing .tile').nth(2).click()]);
+  await trackerIsUp(store);
+  await poll(() => requestRows(inspector)).toEqual([
+    { type: expect.stringMatching(/^click\nPOST \/api\/v2\/notifications\/click$/), keys: expect.stringContaining(guest.customerKey),
+      body: expect.stringContaining(`{"ticket":"${tile}"}\nP1003 · /storefront/product-list #3`), verdict: '204' },
+    { type: expect.stringMatching(/^click/), keys: expect.stringContaining(guest.sessionKey),
+      body: expect.stringContaining('autumn-sale · /storefront/start #1'), verdict: '204' },
+  ]);
+
+  // Sign in: setCustomerKey for the notifications, identify for the Session API.
+  await store.getByRole('button', { name: 'Sign in' }).click();
+  await poll(() => store.locator('#demo-who').textContent()).toBe('Signed in as Ada');
+  await poll(() => inspector.locator('#cookie-customer-key').textContent()).toBe('demo-customer-1');
+  await poll(async () => (await rowsOf(inspector, 'session-requests')).map(([, request, customer, , answer]) => [request.split(' ')[0], customer, answer.split('\n')[0]]))
+    .toContainEqual(['POST', '1042', '200']);
+  const related = await ticketOf(store, '#related .tile');
+  await Promise.all([store.waitForURL('**/product.html?id=*'), store.locator('#related .tile').first().click()]);
+  await trackerIsUp(store);
+  await poll(async () => (await requestRows(inspector))[0])
+    .toMatchObject({ keys: expect.stringContaining('customerKey demo-customer-1'), body: expect.stringContaining(related), verdict: '204' });
+
+  // End the visit: an end notification for the session, then a new session.
+  const visit = await trackerOf(store);
+  await store.getByRole('button', { name: 'End visit' }).click();
+  await poll(async () => (await requestRows(inspector))[0]).toMatchObject({
+    type: expect.stringMatching(/^end\nPOST \/api\/v2\/notifications\/end$/),
+    keys: expect.stringContaining(`sessionKey ${visit.sessionKey}`), body: expect.stringMatching(/^\(none\)/), verdict: '204',
+  });
+  await poll(() => inspector.locator('#cookie-session-key').textContent()).not.toBe(visit.sessionKey);
+  expect(await inspector.locator('#requests-summary').textContent()).toMatch(/^4 request\(s\): 4 delivered \(204\), 0 refused/);
+  await inspector.bringToFront();
+  await screenshot(inspector, 'inspector-visit');
+
+  // Back to the listing: its panel shows the same log, and one more click comes in.
+  await store.goto(`${demo.siteUrl}/`);
+  await trackerIsUp(store);
+  await store.bringToFront();
+  await store.locator('a.banner').click();
+  await store.evaluate(() => scrollTo(0, 0)); // the banner links to #products below
+  await store.getByLabel('Search', { exact: true }).fill('tent');
+  await poll(() => store.locator('#log tr').count()).toBe(5);
+  await screenshot(store, 'store-visit');
+  // The README's picture: written only on request, so that a test run never changes a committed file.
+  if (process.env.UPDATE_DEMO_SCREENSHOT == '1') await store.screenshot({ path: 'docs/demo.png' });
+});
+
+it('fault switches: 500s are retried until the stand-in answers, a 400 shows its reason', async () => {
+  const { store, inspector } = await openStoreAndInspector('granted');
+  const banner = await ticketOf(store, 'a.banner');
+
+  await inspector.bringToFront();
+  await inspector.getByLabel('Fail with 500').selectOption('1');
+  await poll(async () => (await fetch(`${demo.apiUrl}/__standin/faults`)).json()).toMatchObject({ fail500: 1 });
+  await poll(() => inspector.locator('#fault-state').textContent()).toBe('on');
+  await store.bringToFront();
+  await store.locator('a.banner').click();
+  await poll(async () => (await requestRows(inspector))[0])
+    .toMatchObject({ body: expect.stringContaining(banner), verdict: '500 fault injected: cluster unavailable or busy\ninjected fault: 500' });
+
+  // Switched off, the tracker's next retry gets through.
+  await inspector.bringToFront();
+  await inspector.getByRole('button', { name: 'All off' }).click();
+  await poll(async () => (await requestRows(inspector))[0], 10_000)
+    .toMatchObject({ body: expect.stringContaining(banner), verdict: '204' });
+  await screenshot(inspector, 'inspector-retried');
+  expect((await received()).filter((r) => r.status == 204).map((r) => r.ticket)).toEqual([banner]);
+
+  // A 400 is final: the verdict says why, and nothing is sent again.
+  await inspector.getByLabel('Refuse with 400').selectOption('1');
+  await poll(async () => (await fetch(`${demo.apiUrl}/__standin/faults`)).json()).toMatchObject({ fail400: 1 });
+  const tile = await ticketOf(store, '#listing .tile');
+  await store.bringToFront();
+  await Promise.all([store.waitForURL('**/product.html*'), store.locator('#listing .tile').first().click()]);
+  await poll(async () => (await requestRows(inspector))[0])
+    .toMatchObject({ body: expect.stringContaining(tile), verdict: '400 fault injected\ninjected fault: 400' });
+
+  // Latency, dropped connections and the Session API switch reach the stand-ins.
+  await inspector.bringToFront();
+  await inspector.getByLabel('Refuse with 400').selectOption('0');
+  await inspector.getByLabel('Latency').selectOption('300');
+  await inspector.getByLabel('Drop the connection').selectOption('0.1');
+  await inspector.getByLabel('Session API down').check();
+  await poll(async () => (await fetch(`${demo.apiUrl}/__standin/faults`)).json())
+    .toEqual({ fail500: 0, fail400: 0, drop: 0.1, latencyMs: 300 });
+  await poll(async () => (await fetch(`${demo.apiUrl}/__demo/session-faults`)).json()).toEqual({ down: true, latencyMs: 0 });
+  await inspector.getByRole('button', { name: 'All off' }).click();
+  await poll(async () => (await fetch(`${demo.apiUrl}/__standin/faults`)).json())
+    .toEqual({ fail500: 0, fail400: 0, drop: 0, latencyMs: 0 });
+  await poll(async () => (await fetch(`${demo.apiUrl}/__demo/session-faults`)).json()).toEqual({ down: false, latencyMs: 0 });
+  await poll(() => inspector.locator('#fault-state').textContent()).toBe('off');
+});
+
+it('shows the outbox a page left behind offline, and empties it when the next page delivers it', async () => {
+  const { context, store, inspector } = await openStoreAndInspector('granted');
+  const banner = await ticketOf(store, 'a.banner');
+  await context.setOffline(true);
+  await store.waitForFunction(() => !navigator.onLine); // the page learns it a moment later
+  await store.locator('a.banner').click();
+  // Leaving the page stores what it could not send (offline, not even a beacon goes).
+  await store.goto('about:blank');
+  await poll(async () => (await rowsOf(inspector, 'outbox')).map(([type, ticket, tries]) => [type.split('\n')[0], ticket, tries]))
+    .toEqual([['click', 'autumn-sale · /storefront/start #1', '0']]);
+  expect(await inspector.locator('#outbox-count').textContent()).toBe('1');
+  await inspector.bringToFront();
+  await screenshot(inspector, 'inspector-outbox');
+
+  await context.setOffline(false);
+  await store.goto(`${demo.siteUrl}/`);
+  await poll(() => inspector.locator('#outbox-count').textContent()).toBe('0');
+  await poll(async () => (await requestRows(inspector))[0], 10_000)
+    .toMatchObject({ body: expect.stringContaining(banner), verdict: '204' });
+});
+
+it('consent: pending holds clicks, granted sends them, denied deletes the cookies, forget returns the key', async (test) => {
+  const { context, store, inspector } = await openStoreAndInspector();
+  // The bar's consent buttons render whatever the build; they act only where the tracker has the consent API.
+  expect(await store.locator('#demo-bar [data-consent]').allTextContents()).toEqual(['granted', 'pending', 'denied']);
+  if (!(await store.evaluate(() => typeof (window as any).elevateTracker.setConsent == 'function'))) return test.skip();
+  const elevateCookies = async () => Object.keys(await cookiesOf(context)).filter((name) => name.startsWith('elevate_')).sort();
+
+  // Pending (no choice yet): the click is held in the page, nothing stored or sent.
+  expect(await store.getByRole('button', { name: 'pending' }).getAttribute('aria-pressed')).toBe('true');
+  const banner = await ticketOf(store, 'a.banner');
+  await store.locator('a.banner').click();
+  expect(await elevateCookies()).toEqual([]);
+  expect(await received()).toEqual([]);
+
+  // Granted: the held click goes (only now), the keys are stored, a Session API session starts.
+  const grantedAt = Date.now();
+  await store.getByRole('button', { name: 'granted' }).click();
+  await poll(async () => (await requestRows(inspector))[0]).toMatchObject({ body: expect.stringContaining(banner), verdict: '204' });
+  const [held] = (await received()) as (Received & { time: number })[];
+  expect(held.time).toBeGreaterThanOrEqual(grantedAt);
+  await poll(elevateCookies).toEqual(['elevate_customer_key', 'elevate_session_api', 'elevate_session_key']);
+  await poll(() => inspector.locator('#cookie-consent').textContent()).toBe('granted (recorded by the site)');
+
+  // Denied: the tracker's cookies go; the site keeps the choice.
+  await store.getByRole('button', { name: 'denied' }).click();
+  await poll(elevateCookies).toEqual([]);
+  expect((await cookiesOf(context)).demo_consent).toBe('denied');
+
+  // Forget: granted again, then forgotten. The visit's end goes out first; the site gets the key for its removal job.
+  await store.getByRole('button', { name: 'granted' }).click();
+  await poll(elevateCookies).toContain('elevate_customer_key');
+  const { customerKey, sessionKey } = await trackerOf(store);
+  await store.getByRole('button', { name: 'Forget me' }).click();
+  await poll(() => store.locator('#demo-toast').textContent()).toContain(`forget() returned ${customerKey}`);
+  expect(await store.locator('#demo-toast').textContent()).toContain(`npx elevate-tracker remove-customer ${customerKey}`);
+  await poll(elevateCookies).toEqual([]);
+  await poll(async () => (await received()).filter((r) => r.type == 'end').map((r) => [r.query.customerKey, r.query.sessionKey, r.status]))
+    .toEqual([[customerKey, sessionKey, 204]]);
+  await poll(() => store.getByRole('button', { name: 'denied' }).getAttribute('aria-pressed')).toBe('true');
+  await screenshot(store, 'store-forgotten');
+});
