@@ -1,5 +1,5 @@
 import type { TestProject } from 'vitest/node';
-import { findChromium } from './chromium.ts';
+import { findChromium } from './chromium.mjs';
 
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -6,7 +6,7 @@ import { extname, join, normalize } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright';
 import { inject } from 'vitest';
 import { createElevateStandIn } from '../../demo/elevate-standin.mjs';
-import { CHROMIUM_ARGS } from './chromium.ts';
+import { CHROMIUM_ARGS } from './chromium.mjs';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const TYPES: Record<string, string> = { '.js': 'text/javascript', '.mjs': 'text/javascript', '.map': 'application/json', '.html': 'text/html' };
