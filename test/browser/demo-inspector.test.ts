@@ -4,7 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, expect, inject, it } from 'vitest';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright';
 import { startDemo } from '../../demo/server.mjs';
-import { CHROMIUM_ARGS } from '../support/chromium.ts';
+import { CHROMIUM_ARGS } from '../support/chromium.mjs';
 
 let demo: Awaited<ReturnType<typeof startDemo>>;
 let browser: Browser;

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright';
 import { startDemo } from '../../demo/server.mjs';
-import { CHROMIUM_ARGS } from '../support/chromium.ts';
+import { CHROMIUM_ARGS } from '../support/chromium.mjs';
 
 let demo: Awaited<ReturnType<typeof startDemo>>;
 let browser: Browser;
