@@ -1,34 +1,24 @@
 // The demo's inspector, as a person debugging an integration uses it: the store in one tab, the inspector in
 // another (same origin, so it sees the cookies and the outbox), checking what it shows against what happened.
 import { mkdirSync } from 'node:fs';
-import { afterAll, afterEach, beforeAll, expect, inject, it } from 'vitest';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright';
-import { startDemo } from '../../demo/server.mjs';
-import { CHROMIUM_ARGS } from '../support/chromium.mjs';
+import { afterEach, expect, it } from 'vitest';
+import type { BrowserContext, Page } from 'playwright';
+import { useDemo } from '../support/demo.ts';
 
-let demo: Awaited<ReturnType<typeof startDemo>>;
-let browser: Browser;
-beforeAll(async () => {
-  demo = await startDemo({ port: 0 });
-  browser = await chromium.launch({ executablePath: inject('chromiumPath'), args: CHROMIUM_ARGS });
-});
-afterAll(async () => {
-  await browser?.close();
-  await demo?.close();
-});
+const running = useDemo();
 const contexts: BrowserContext[] = [];
 const pageErrors: Error[] = [];
 afterEach(async () => {
   await Promise.all(contexts.splice(0).map((context) => context.close()));
-  await fetch(`${demo.apiUrl}/__standin/faults`, { method: 'PUT', body: '{}' });
-  await fetch(`${demo.apiUrl}/__demo/session-faults`, { method: 'PUT', body: '{}' });
+  await fetch(`${running.demo.apiUrl}/__standin/faults`, { method: 'PUT', body: '{}' });
+  await fetch(`${running.demo.apiUrl}/__demo/session-faults`, { method: 'PUT', body: '{}' });
   expect(pageErrors.splice(0)).toEqual([]);
 });
 
 type Received = { type: string; ticket?: string; status: number | 'dropped'; query: Record<string, string> };
-const received = async () => (await (await fetch(`${demo.apiUrl}/__standin/requests`)).json()) as Received[];
-const clearLogs = () => Promise.all([fetch(`${demo.apiUrl}/__standin/requests`, { method: 'DELETE' }),
-  fetch(`${demo.apiUrl}/__demo/session-requests`, { method: 'DELETE' })]);
+const received = async () => (await (await fetch(`${running.demo.apiUrl}/__standin/requests`)).json()) as Received[];
+const clearLogs = () => Promise.all([fetch(`${running.demo.apiUrl}/__standin/requests`, { method: 'DELETE' }),
+  fetch(`${running.demo.apiUrl}/__demo/session-requests`, { method: 'DELETE' })]);
 
 /** expect.poll with room for a loaded machine (its default gives up after 1 s). */
 const poll = <T>(read: () => T | Promise<T>, timeout = 5_000) => expect.poll(read, { timeout, interval: 50 });
@@ -36,17 +26,17 @@ const poll = <T>(read: () => T | Promise<T>, timeout = 5_000) => expect.poll(rea
 /** A visitor's browser with the store in one tab and the inspector in another. */
 async function openStoreAndInspector(consent?: 'granted') {
   await clearLogs();
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const context = await running.browser.newContext({ viewport: { width: 1280, height: 800 } });
   contexts.push(context);
-  if (consent) await context.addCookies([{ name: 'demo_consent', value: consent, url: demo.siteUrl }]);
+  if (consent) await context.addCookies([{ name: 'demo_consent', value: consent, url: running.demo.siteUrl }]);
   const [inspector, store] = [await context.newPage(), await context.newPage()];
   for (const page of [store, inspector]) page.on('pageerror', (error) => pageErrors.push(error));
-  await inspector.goto(`${demo.siteUrl}/inspector.html`);
+  await inspector.goto(`${running.demo.siteUrl}/inspector.html`);
   await poll(() => inspector.locator('#requests-state').textContent()).toBe('live');
   // Actions go to the tab in front: a tab behind gets few animation frames, and Playwright's clicks wait for them
   // (both tabs stay visible to the page, so the tracker behaves the same).
   await store.bringToFront();
-  await store.goto(`${demo.siteUrl}/`);
+  await store.goto(`${running.demo.siteUrl}/`);
   await trackerIsUp(store);
   return { context, store, inspector };
 }
@@ -114,7 +104,7 @@ it('shows a visit as it happens: clicks, sign-in with the Session API, the end o
   await screenshot(inspector, 'inspector-visit');
 
   // Back to the listing: its panel shows the same log, and one more click comes in.
-  await store.goto(`${demo.siteUrl}/`);
+  await store.goto(`${running.demo.siteUrl}/`);
   await trackerIsUp(store);
   await store.bringToFront();
   await store.locator('a.banner').click();
@@ -132,7 +122,7 @@ it('fault switches: 500s are retried until the stand-in answers, a 400 shows its
 
   await inspector.bringToFront();
   await inspector.getByLabel('Fail with 500').selectOption('1');
-  await poll(async () => (await fetch(`${demo.apiUrl}/__standin/faults`)).json()).toMatchObject({ fail500: 1 });
+  await poll(async () => (await fetch(`${running.demo.apiUrl}/__standin/faults`)).json()).toMatchObject({ fail500: 1 });
   await poll(() => inspector.locator('#fault-state').textContent()).toBe('on');
   await store.bringToFront();
   await store.locator('a.banner').click();
@@ -149,7 +139,7 @@ it('fault switches: 500s are retried until the stand-in answers, a 400 shows its
 
   // A 400 is final: the verdict says why, and nothing is sent again.
   await inspector.getByLabel('Refuse with 400').selectOption('1');
-  await poll(async () => (await fetch(`${demo.apiUrl}/__standin/faults`)).json()).toMatchObject({ fail400: 1 });
+  await poll(async () => (await fetch(`${running.demo.apiUrl}/__standin/faults`)).json()).toMatchObject({ fail400: 1 });
   const tile = await ticketOf(store, '#listing .tile');
   await store.bringToFront();
   await Promise.all([store.waitForURL('**/product.html*'), store.locator('#listing .tile').first().click()]);
@@ -162,13 +152,13 @@ it('fault switches: 500s are retried until the stand-in answers, a 400 shows its
   await inspector.getByLabel('Latency').selectOption('300');
   await inspector.getByLabel('Drop the connection').selectOption('0.1');
   await inspector.getByLabel('Session API down').check();
-  await poll(async () => (await fetch(`${demo.apiUrl}/__standin/faults`)).json())
+  await poll(async () => (await fetch(`${running.demo.apiUrl}/__standin/faults`)).json())
     .toEqual({ fail500: 0, fail400: 0, drop: 0.1, latencyMs: 300 });
-  await poll(async () => (await fetch(`${demo.apiUrl}/__demo/session-faults`)).json()).toEqual({ down: true, latencyMs: 0 });
+  await poll(async () => (await fetch(`${running.demo.apiUrl}/__demo/session-faults`)).json()).toEqual({ down: true, latencyMs: 0 });
   await inspector.getByRole('button', { name: 'All off' }).click();
-  await poll(async () => (await fetch(`${demo.apiUrl}/__standin/faults`)).json())
+  await poll(async () => (await fetch(`${running.demo.apiUrl}/__standin/faults`)).json())
     .toEqual({ fail500: 0, fail400: 0, drop: 0, latencyMs: 0 });
-  await poll(async () => (await fetch(`${demo.apiUrl}/__demo/session-faults`)).json()).toEqual({ down: false, latencyMs: 0 });
+  await poll(async () => (await fetch(`${running.demo.apiUrl}/__demo/session-faults`)).json()).toEqual({ down: false, latencyMs: 0 });
   await poll(() => inspector.locator('#fault-state').textContent()).toBe('off');
 });
 
@@ -187,7 +177,7 @@ it('shows the outbox a page left behind offline, and empties it when the next pa
   await screenshot(inspector, 'inspector-outbox');
 
   await context.setOffline(false);
-  await store.goto(`${demo.siteUrl}/`);
+  await store.goto(`${running.demo.siteUrl}/`);
   await poll(() => inspector.locator('#outbox-count').textContent()).toBe('0');
   await poll(async () => (await requestRows(inspector))[0], 10_000)
     .toMatchObject({ body: expect.stringContaining(banner), verdict: '204' });

@@ -1,31 +1,20 @@
 // The demo storefront driven as a person would, in real Chromium: the server-rendered shop (script tag) and the
 // single-page app (npm build). The inspector's own tests are in demo-inspector.test.ts.
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright';
-import { startDemo } from '../../demo/server.mjs';
-import { CHROMIUM_ARGS } from '../support/chromium.mjs';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright';
+import { useDemo } from '../support/demo.ts';
 
-let demo: Awaited<ReturnType<typeof startDemo>>;
-let browser: Browser;
-beforeAll(async () => {
-  demo = await startDemo({ port: 0 });
-  // Playwright's default flags (back/forward cache off): every page the visitor leaves is unloaded.
-  browser = await chromium.launch({ executablePath: inject('chromiumPath'), args: CHROMIUM_ARGS });
-});
-afterAll(async () => {
-  await browser?.close();
-  await demo?.close();
-});
+const running = useDemo();
 
 type Received = { type: string; ticket?: string; status: number | 'dropped'; query: Record<string, string> };
-const received = async () => (await (await fetch(`${demo.apiUrl}/__standin/requests`)).json()) as Received[];
-const clearReceived = () => fetch(`${demo.apiUrl}/__standin/requests`, { method: 'DELETE' });
+const received = async () => (await (await fetch(`${running.demo.apiUrl}/__standin/requests`)).json()) as Received[];
+const clearReceived = () => fetch(`${running.demo.apiUrl}/__standin/requests`, { method: 'DELETE' });
 const deliveredTickets = async () => (await received()).filter((r) => r.type == 'click' && r.status == 204).map((r) => r.ticket);
 
 /** A visitor who accepted tracking before (the shop's consent cookie): the pages render data-consent="granted". */
 async function openShop(): Promise<{ page: Page; errors: Error[] }> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  await context.addCookies([{ name: 'demo_consent', value: 'granted', url: demo.siteUrl }]);
+  const context = await running.browser.newContext({ viewport: { width: 1280, height: 800 } });
+  await context.addCookies([{ name: 'demo_consent', value: 'granted', url: running.demo.siteUrl }]);
   const page = await context.newPage();
   const errors: Error[] = [];
   page.on('pageerror', (error) => errors.push(error));
@@ -41,7 +30,7 @@ it('delivers each product-tile click exactly once, though every click leaves the
   const { page, errors } = await openShop();
   const clicked: string[] = [];
   for (let n = 0; n < 10; n++) {
-    await page.goto(`${demo.siteUrl}/`);
+    await page.goto(`${running.demo.siteUrl}/`);
     await trackerIsUp(page);
     const tile = page.locator('.tile').nth(n);
     clicked.push((await tile.getAttribute('data-elevate-ticket'))!);
@@ -59,7 +48,7 @@ it('delivers each product-tile click exactly once, though every click leaves the
 it('tracks the listing, its banner, a product page and an autocomplete suggestion', async () => {
   await clearReceived();
   const { page, errors } = await openShop();
-  await page.goto(`${demo.siteUrl}/`);
+  await page.goto(`${running.demo.siteUrl}/`);
   await trackerIsUp(page);
   const tiles = page.locator('#listing .tile[data-elevate-ticket]');
   expect(await tiles.count()).toBe(24);
@@ -107,7 +96,7 @@ it('tracks the listing, its banner, a product page and an autocomplete suggestio
 it('the single-page app changes routes without a page load and tracks the tiles of each route', async () => {
   await clearReceived();
   const { page, errors } = await openShop();
-  await page.goto(`${demo.siteUrl}/spa/`);
+  await page.goto(`${running.demo.siteUrl}/spa/`);
   await trackerIsUp(page);
   // Gone if the page ever reloads.
   await page.evaluate(() => ((window as any).sameDocument = true));
@@ -137,7 +126,7 @@ it('the single-page app changes routes without a page load and tracks the tiles 
   expect(await page.locator('#route-info').textContent()).toMatch(/view [4-9]/);
 
   // A route opened directly (a reload, a shared link) lands in the app too.
-  await page.goto(`${demo.siteUrl}/spa/c/camp`);
+  await page.goto(`${running.demo.siteUrl}/spa/c/camp`);
   await trackerIsUp(page);
   expect(await page.locator('h1').textContent()).toBe('Camp');
   const tickets = await page.locator('#view .tile').evaluateAll((all) => all.map((tile) => tile.getAttribute('data-elevate-ticket')));
@@ -150,7 +139,7 @@ it('the single-page app changes routes without a page load and tracks the tiles 
 describe('the demo server behind these pages', () => {
   it('renders the consent the site recorded (demo_consent cookie) into the pages, pending without one', async () => {
     const consentOf = async (cookie?: string) => /data-consent="(\w+)" data-debug async><\/script>/
-      .exec(await (await fetch(`${demo.siteUrl}/`, { headers: cookie ? { cookie } : {} })).text())?.[1];
+      .exec(await (await fetch(`${running.demo.siteUrl}/`, { headers: cookie ? { cookie } : {} })).text())?.[1];
     expect(await consentOf()).toBe('pending');
     expect(await consentOf('a=1; demo_consent=granted')).toBe('granted');
     expect(await consentOf('demo_consent=denied')).toBe('denied');
@@ -158,20 +147,20 @@ describe('the demo server behind these pages', () => {
   });
 
   it('answers every /spa/ route with the app, and files under /spa/ as files', async () => {
-    const app = await (await fetch(`${demo.siteUrl}/spa/c/jackets`)).text();
+    const app = await (await fetch(`${running.demo.siteUrl}/spa/c/jackets`)).text();
     expect(app).toContain('<script type="module" src="/spa/app.js">');
-    expect((await fetch(`${demo.siteUrl}/spa/app.js`)).headers.get('content-type')).toMatch(/^text\/javascript/);
-    expect((await fetch(`${demo.siteUrl}/spa/missing.js`)).status).toBe(404);
+    expect((await fetch(`${running.demo.siteUrl}/spa/app.js`)).headers.get('content-type')).toMatch(/^text\/javascript/);
+    expect((await fetch(`${running.demo.siteUrl}/spa/missing.js`)).status).toBe(404);
   });
 
   it('logs the Session API requests with their answers, and switches its faults', async () => {
-    await fetch(`${demo.apiUrl}/__demo/session-requests`, { method: 'DELETE' });
-    await fetch(`${demo.apiUrl}/session-api/sessions/new`, { method: 'PUT', body: '{"visitId":"v-1"}' });
-    expect(await (await fetch(`${demo.apiUrl}/__demo/session-faults`, { method: 'PUT', body: '{"down":true}' })).status).toBe(204);
-    await fetch(`${demo.apiUrl}/session-api/sessions/new`, { method: 'PUT' });
-    expect(await (await fetch(`${demo.apiUrl}/__demo/session-faults`, { method: 'PUT', body: '{"down":"yes"}' })).status).toBe(400);
-    await fetch(`${demo.apiUrl}/__demo/session-faults`, { method: 'PUT', body: '{}' });
-    const log = await (await fetch(`${demo.apiUrl}/__demo/session-requests`)).json();
+    await fetch(`${running.demo.apiUrl}/__demo/session-requests`, { method: 'DELETE' });
+    await fetch(`${running.demo.apiUrl}/session-api/sessions/new`, { method: 'PUT', body: '{"visitId":"v-1"}' });
+    expect(await (await fetch(`${running.demo.apiUrl}/__demo/session-faults`, { method: 'PUT', body: '{"down":true}' })).status).toBe(204);
+    await fetch(`${running.demo.apiUrl}/session-api/sessions/new`, { method: 'PUT' });
+    expect(await (await fetch(`${running.demo.apiUrl}/__demo/session-faults`, { method: 'PUT', body: '{"down":"yes"}' })).status).toBe(400);
+    await fetch(`${running.demo.apiUrl}/__demo/session-faults`, { method: 'PUT', body: '{}' });
+    const log = await (await fetch(`${running.demo.apiUrl}/__demo/session-requests`)).json();
     expect(log).toEqual([
       expect.objectContaining({ seq: 1, method: 'PUT', path: '/sessions/new', body: '{"visitId":"v-1"}', status: 200,
         answer: expect.stringMatching(/^\{"sessionId":"[\w-]+","visitId":"v-1"\}$/) }),

@@ -6,6 +6,7 @@ import { inspect } from 'node:util';
 import { createEventDataClient, EventDataError } from '../../src/server/index.js';
 import type { EventDataClientOptions, EventDataJob } from '../../src/server/index.js';
 import { createEventDataStandIn } from '../../demo/event-data-standin.mjs';
+import { closedPort } from '../support/ports.ts';
 
 const KEY = 'pk-SECRET-4711-test';
 const standIn = createEventDataStandIn({ apiKey: KEY, stepMs: 20 });
@@ -25,14 +26,6 @@ async function rejectionOf(promise: Promise<unknown>): Promise<EventDataError> {
   return error as EventDataError;
 }
 
-/** A port nothing listens on: listen, note the port, close. */
-async function closedPort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** A server that accepts requests and never answers; counts them. */
 async function startSilentServer() {
