@@ -25,9 +25,6 @@ export function callTracker(method, ...args) {
   return typeof target?.[method] == 'function' ? target[method](...args) : undefined;
 }
 
-/** Whether this build of the tracker has the consent API; undefined until it has loaded. */
-const hasConsentApi = () => (isLoaded() ? typeof tracker().setConsent == 'function' : undefined);
-
 /** What the bar did, as the code a shop would write, so that a visitor of the demo sees which call does what. */
 function say(/** @type {string} */ text) {
   $('demo-toast').textContent = text;
@@ -37,16 +34,12 @@ function say(/** @type {string} */ text) {
 function chooseConsent(consent) {
   // The site remembers the choice (here a cookie its server reads) and tells the tracker on every page.
   document.cookie = `${CONSENT_COOKIE}=${consent}; Path=/; Max-Age=31536000; SameSite=Lax`;
-  if (hasConsentApi() === false) {
-    say(`Consent recorded as ${consent}, but this dist/ has no setConsent(): rebuild with npm run build.`);
-  } else {
-    callTracker('setConsent', consent);
-    say(`elevateTracker.setConsent('${consent}') · ${{
-      granted: 'cookies written, held clicks sent',
-      pending: 'nothing stored or sent; clicks held on this page until granted',
-      denied: 'tracker cookies and outbox deleted; nothing sent',
-    }[consent]}`);
-  }
+  callTracker('setConsent', consent);
+  say(`elevateTracker.setConsent('${consent}') · ${{
+    granted: 'cookies written, held clicks sent',
+    pending: 'nothing stored or sent; clicks held on this page until granted',
+    denied: 'tracker cookies and outbox deleted; nothing sent',
+  }[consent]}`);
   document.querySelector('.consent-banner')?.remove();
   render();
 }
@@ -192,14 +185,14 @@ function render() {
   $('demo-who').textContent = !loaded ? 'loading…' : isSignedIn ? `Signed in as ${CUSTOMER.name}` : 'Guest';
   /** @type {HTMLButtonElement} */ ($('demo-sign-in')).disabled = isSignedIn;
   /** @type {HTMLButtonElement} */ ($('demo-sign-out')).disabled = loaded && !isSignedIn;
-  /** @type {HTMLButtonElement} */ ($('demo-forget')).disabled = !loaded || hasConsentApi() === false;
+  /** @type {HTMLButtonElement} */ ($('demo-forget')).disabled = !loaded;
   for (const button of document.querySelectorAll('#demo-bar [data-consent]')) {
     button.setAttribute('aria-pressed', String(/** @type {HTMLElement} */ (button).dataset.consent == consent));
   }
   if (!document.getElementById('demo-panel')) return;
   $('customer-key').textContent = loaded ? target.customerKey || '(none)' : 'loading…';
   $('session-key').textContent = loaded ? target.sessionKey || '(none)' : 'loading…';
-  $('consent-state').textContent = consent + (hasConsentApi() === false ? ' (this build has no consent API)' : '');
+  $('consent-state').textContent = consent;
   const cookies = readCookies();
   const names = Object.keys(cookies).filter((name) => name.startsWith('elevate_'));
   $('cookie-state').textContent = names.length ? names.join(', ') : 'none written';

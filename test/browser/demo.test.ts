@@ -83,12 +83,10 @@ it('tracks the listing, its banner, a product page and an autocomplete suggestio
   await screenshot(page, 'product');
   await poll(deliveredTickets).toEqual(clicked);
 
-  // "Add to bag" carries the variant's ticket: an add-to-cart notification, where the build has them.
-  if (await page.evaluate(() => typeof (window as any).elevateTracker.addToCart == 'function')) {
-    const cart = (await page.getByRole('button', { name: 'Add to bag' }).getAttribute('data-elevate-cart-ticket'))!;
-    await page.getByRole('button', { name: 'Add to bag' }).click();
-    await poll(async () => (await received()).filter((r) => r.type == 'add-to-cart').map((r) => [r.ticket, r.status])).toEqual([[cart, 204]]);
-  }
+  // "Add to bag" carries the variant's ticket: an add-to-cart notification.
+  const cart = (await page.getByRole('button', { name: 'Add to bag' }).getAttribute('data-elevate-cart-ticket'))!;
+  await page.getByRole('button', { name: 'Add to bag' }).click();
+  await poll(async () => (await received()).filter((r) => r.type == 'add-to-cart').map((r) => [r.ticket, r.status])).toEqual([[cart, 204]]);
   expect(errors).toEqual([]);
   await page.context().close();
 });

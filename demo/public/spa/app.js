@@ -14,15 +14,7 @@ const options = {
   consent, // the site's recorded choice (server-rendered here; a consent manager's in a real shop)
   debug: true,
 };
-let tracker;
-try {
-  tracker = createTracker(/** @type {any} */ (options));
-} catch (error) {
-  // A dist/ from before the consent option: start without it rather than show no app.
-  if (/** @type {{ option?: string }} */ (error).option != 'consent') throw error;
-  delete options.consent;
-  tracker = createTracker(/** @type {any} */ (options));
-}
+const tracker = createTracker(/** @type {any} */ (options));
 // The demo bar and the tests reach the tracker here, as on the script-tag pages.
 /** @type {any} */ (window).elevateTracker = tracker;
 
