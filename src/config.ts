@@ -87,6 +87,9 @@ const options: Record<keyof TrackerOptions, [defaultValue: unknown, rule: RegExp
 /** The option names; the script tag reads exactly these from its `data-*` attributes. */
 export const optionNames = Object.keys(options) as (keyof TrackerOptions)[];
 
+/** The options that are true or false, which `data-*` attributes spell as present, `"true"` or `"false"`. */
+export const isBooleanOption = (name: keyof TrackerOptions) => typeof options[name][0] == 'boolean';
+
 /** `clusterId` → `data-cluster-id`, so a message names both ways of setting an option. */
 const attributeOf = (name: string) => 'data-' + name.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());
 

@@ -58,6 +58,14 @@ function store(entries: Entry[]) {
   }
 }
 
+function hasStored() {
+  try {
+    return !!localStorage.getItem(OUTBOX_KEY);
+  } catch {
+    return false;
+  }
+}
+
 /** Takes the stored entries out of storage. */
 function takeStored(): Entry[] {
   try {
@@ -86,6 +94,12 @@ export function createOutbox(debug: Debug): Outbox {
    * "Failed to fetch" although the browser still delivers them; sending those again would duplicate them.
    */
   let isLeaving = false;
+
+  function stopTimer() {
+    clearTimeout(timer);
+    timer = undefined;
+    isFlushSoon = false;
+  }
 
   function finish(entry: Entry, outcome: unknown) {
     pending = pending.filter((other) => other != entry);
@@ -129,9 +143,10 @@ export function createOutbox(debug: Debug): Outbox {
             return response.text().then((reason) => finish(entry, `dropped: ${response.status} ${reason}`), () => finish(entry, response.status));
           }
           fail(entry, response.status);
-          // Chromium also rejects the keepalive fetches of a page that is unloading, a moment before `pagehide`,
-          // while the browser still delivers them: a network error counts only if the page is still here later.
-        }, (error) => setTimeout(() => fail(entry, error), UNLOAD_GRACE));
+        },
+        // Chromium also rejects the keepalive fetches of a page that is unloading, a moment before `pagehide`,
+        // while the browser still delivers them: a network error counts only if the page is still here later.
+        (error) => setTimeout(() => fail(entry, error), UNLOAD_GRACE));
     } else if (beacon(entry)) {
       finish(entry, 'beacon');
     } else {
@@ -141,9 +156,7 @@ export function createOutbox(debug: Debug): Outbox {
 
   /** Sends what is due, drops what is too old or tried too often, and sets one timer for the next due entry. */
   function flush() {
-    clearTimeout(timer);
-    timer = undefined;
-    isFlushSoon = false;
+    stopTimer();
     if (isLeaving) return;
     const now = Date.now();
     let nextDueAt = Infinity;
@@ -198,6 +211,8 @@ export function createOutbox(debug: Debug): Outbox {
 
     adopt() {
       isLeaving = false;
+      // Nearly every page view finds nothing stored: then no lock is asked for (a round-trip to the browser).
+      if (!hasStored()) return;
       const take = () => {
         add(takeStored().map((entry) => ({ ...entry, sending: false })));
         schedule();
@@ -210,17 +225,13 @@ export function createOutbox(debug: Debug): Outbox {
     },
 
     clear() {
-      clearTimeout(timer);
-      timer = undefined;
-      isFlushSoon = false;
+      stopTimer();
       pending = [];
       takeStored();
     },
 
     release(isGoingAway, canStore = true) {
-      clearTimeout(timer);
-      timer = undefined;
-      isFlushSoon = false;
+      stopTimer();
       if (isGoingAway) isLeaving = true;
       const stored = pending.filter((entry) => entry.sending
         // A retry still in flight may fail with the page gone: keep it too (at least once, under faults).

@@ -3,7 +3,7 @@
  * Reads the options from its own `data-*` attributes, replays the commands queued in `window.elevateTracker` and
  * takes its place. Never throws into the page: a bad option is one console.error, and nothing else happens.
  */
-import { optionNames, resolveConfig } from './config';
+import { isBooleanOption, optionNames, resolveConfig } from './config';
 import { logError } from './log';
 import { startTracker, type Tracker } from './tracker';
 
@@ -19,7 +19,7 @@ function readOptions(script: HTMLElement | null) {
   const options: any = {};
   for (const name of optionNames) {
     const value = script?.dataset[name];
-    if (value != null) options[name] = /^(debug|globalPrivacyControl|serverKeyCookies|anonymousTracking)$/.test(name) ? value != 'false' : name == 'sessionTimeout' ? +value || NaN : value;
+    if (value != null) options[name] = isBooleanOption(name) ? value != 'false' : name == 'sessionTimeout' ? +value || NaN : value;
   }
   return options;
 }

@@ -115,5 +115,14 @@ window.elevateTracker = createTracker({ apiBase: '${h.apiBase}', market: 'UK' })
     expect(h.api.requests.map((request) => [request.type, request.status])).toEqual([['click', 204], ['end', 204]]);
     expect(opened.consoleErrors).toEqual([]);
     expect(opened.pageErrors).toEqual([]);
+    // The policy is in force: Trusted Types refuse a script's text given as a plain string.
+    expect(await opened.page.evaluate(() => {
+      try {
+        document.createElement('script').text = '1';
+        return 'allowed';
+      } catch {
+        return 'refused';
+      }
+    })).toBe('refused');
   });
 });
