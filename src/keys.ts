@@ -1,4 +1,4 @@
-import { v4 as newKey, validate as isUuid } from 'uuid';
+import { v4 as newKey } from 'uuid';
 import type { Config } from './config';
 import type { CookieJar } from './cookie-jar';
 
@@ -25,6 +25,10 @@ const DAY = 86_400_000;
 /** A customerKey is a UUID or a site's own key: 1–256 URL-safe characters, never an e-mail address. */
 export const isCustomerKey = (value: unknown): value is string =>
   typeof value == 'string' && /^[\w.:+/=~-]{1,256}$/.test(value);
+
+/** A sessionKey is a UUID v4, as the tracker issues them (uuid's `validate` also takes other versions, nil and max). */
+export const isSessionKey = (value: unknown): value is string =>
+  typeof value == 'string' && /^[\da-f]{8}-[\da-f]{4}-4[\da-f]{3}-[89ab][\da-f]{3}-[\da-f]{12}$/i.test(value);
 
 /**
  * Key lifecycle. The session cookie expires when the session does (after `sessionTimeout` without activity, or at
@@ -60,7 +64,7 @@ export function createKeyStore(config: Config, jar: CookieJar, now: () => number
       // (cookies blocked or cleared since).
       if (isCustomerKey(storedCustomerKey)) store.customerKey = storedCustomerKey;
       else if (isStarting) store.customerKey = newKey();
-      if (isUuid(storedSessionKey)) {
+      if (isSessionKey(storedSessionKey)) {
         // The cookie is there, so the session is alive.
         if (storedSessionKey != store.sessionKey && !isStarting) setTimeout(onNewSession);
         store.sessionKey = storedSessionKey;

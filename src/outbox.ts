@@ -48,13 +48,27 @@ const canKeepAlive = typeof Request == 'function' && 'keepalive' in Request.prot
 /** 1 s doubling with each attempt, capped at a minute, with ±25% jitter so that tabs do not retry in step. */
 const backoff = (tries: number) => Math.min(60_000, 500 * 2 ** tries) * (0.75 + Math.random() / 2);
 
-/** Adds entries to storage; false when there is none. */
-function store(entries: Entry[]) {
+/**
+ * The entries beyond the bounds, counted from the newest: beyond MAX_QUEUED in all, and among those `isWaiting` says
+ * count (waiting for a retry or for the network, or stored), beyond MAX_ENTRIES or MAX_BYTES. So the oldest go first.
+ */
+function beyondBounds(entries: Entry[], isWaiting: (entry: Entry) => unknown) {
+  let queued = 0;
+  let waiting = 0;
+  let bytes = 0;
+  return entries.slice().reverse().filter((entry) => ++queued > MAX_QUEUED
+    || (isWaiting(entry) && (++waiting > MAX_ENTRIES || (bytes += entry.url.length + (entry.body?.length || 0)) > MAX_BYTES)));
+}
+
+/** Adds entries to storage within the bounds. Returns those that did not fit, or undefined when there is no storage. */
+function store(entries: Entry[]): Entry[] | undefined {
   try {
-    localStorage.setItem(OUTBOX_KEY, JSON.stringify(takeStored().concat(entries).slice(-MAX_ENTRIES)));
-    return true;
+    const all = takeStored().concat(entries);
+    const beyond = beyondBounds(all, () => true);
+    localStorage.setItem(OUTBOX_KEY, JSON.stringify(all.filter((entry) => !beyond.includes(entry))));
+    return beyond;
   } catch {
-    return false;
+    // no storage, or blocked
   }
 }
 
@@ -106,6 +120,8 @@ export function createOutbox(debug: Debug): Outbox {
     debug(outcome, entry.url, entry.body);
     if (entry.sending) schedule(); // room for the next one
   }
+
+  const drop = (entries: Entry[]) => entries.forEach((entry) => finish(entry, 'dropped: outbox full'));
 
   function fail(entry: Entry, reason: unknown) {
     if (isLeaving) return;
@@ -189,14 +205,8 @@ export function createOutbox(debug: Debug): Outbox {
    */
   function add(entries: Entry[]) {
     pending.push(...entries);
-    let queued = 0;
-    let waiting = 0;
-    let bytes = 0;
     const isOffline = navigator.onLine === false;
-    pending.filter((entry) => !entry.sending).reverse()
-      .filter((entry) => ++queued > MAX_QUEUED || ((entry.tries || isOffline)
-        && (++waiting > MAX_ENTRIES || (bytes += entry.url.length + (entry.body?.length || 0)) > MAX_BYTES)))
-      .forEach((entry) => finish(entry, 'dropped: outbox full'));
+    drop(beyondBounds(pending.filter((entry) => !entry.sending), (entry) => entry.tries || isOffline));
   }
 
   return {
@@ -237,10 +247,12 @@ export function createOutbox(debug: Debug): Outbox {
         // A retry still in flight may fail with the page gone: keep it too (at least once, under faults).
         ? isLeaving && entry.tries > 1
         : !(navigator.onLine !== false && beacon(entry)));
-      // Beaconed entries are done; the others are handed over to storage, or stay with this page (no consent, no
-      // storage), which retries them for as long as it lives.
+      // Beaconed entries are done; the others are handed over to storage (within its bounds), or stay with this page
+      // (no consent, no storage), which retries them for as long as it lives.
       pending = pending.filter((entry) => entry.sending);
-      if (!(stored.length && canStore && store(stored))) pending.push(...stored.filter((entry) => !entry.sending));
+      const dropped = stored.length && canStore ? store(stored) : undefined;
+      if (dropped) drop(dropped);
+      else pending.push(...stored.filter((entry) => !entry.sending));
     },
   };
 }

@@ -1,5 +1,4 @@
-import { validate as isUuid } from 'uuid';
-import { isCustomerKey } from '../keys.js';
+import { isCustomerKey, isSessionKey } from '../keys.js';
 
 /** Options of `keyCookieHeaders`: give the same `cookieDomain`, cookie names and `sessionTimeout` as the tracker's. */
 export interface KeyCookieOptions {
@@ -119,6 +118,6 @@ export function keyCookieHeaders(cookieHeader: string | undefined | null, option
   if (isCustomerKey(customerKey)) write(customerKeyCookie, customerKey, time + 365 * DAY);
   const sessionKey = cookies.get(sessionKeyCookie);
   // The session deadline of ../keys.ts; under a second left rounds to nothing to re-issue (never a deletion).
-  if (isUuid(sessionKey)) write(sessionKeyCookie, sessionKey as string, Math.min(time + sessionTimeout * 60_000, (Math.floor(time / DAY) + 1) * DAY));
+  if (isSessionKey(sessionKey)) write(sessionKeyCookie, sessionKey as string, Math.min(time + sessionTimeout * 60_000, (Math.floor(time / DAY) + 1) * DAY));
   return headers;
 }

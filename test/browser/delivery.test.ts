@@ -186,6 +186,37 @@ describe('offline', () => {
   });
 });
 
+describe('storage bounds', () => {
+  it('stores only the newest entries within 64 KiB when the page goes away; the next page sends them', async () => {
+    // 40 tickets of 3,000 characters: an entry weighs about 3.2 KB, so about 20 fit in 64 KiB.
+    const ticket = (index: number) => `B-${index}-${'x'.repeat(3000)}`;
+    const body = Array.from({ length: 40 }, (_, index) => `<a class="tile" data-elevate-ticket="${ticket(index)}">${index}</a>`).join('');
+    h.setPage('/big', trackerPage('script', { options: { apiBase: h.apiBase, market: 'UK' }, body,
+      // Every beacon refused (as beyond the browser's quota): what waits when the page goes can only be stored.
+      before: 'navigator.sendBeacon = () => false;' }));
+    h.setPage('/no-tracker', '<!doctype html><p>a page of the site without the tracker</p>');
+    // The first six requests hang; the other 34 clicks wait behind them.
+    h.api.setFaults({ latencyMs: 2_000 });
+    const opened = await h.openPage();
+    await h.gotoTracked(opened, '/big');
+    await clickAll(opened.page);
+    await opened.page.goto(h.siteUrl + '/no-tracker');
+    const stored: { url: string; body: string }[] = await opened.page.evaluate(() => JSON.parse(localStorage.getItem('elevate_outbox') || '[]'));
+    const indexes = stored.map((entry) => +JSON.parse(entry.body).ticket.split('-')[1]);
+    const bytes = stored.reduce((sum, entry) => sum + entry.url.length + entry.body.length, 0);
+    const entryBytes = bytes / stored.length;
+    expect(bytes).toBeLessThanOrEqual(65_536);
+    expect(bytes + entryBytes).toBeGreaterThan(65_536); // as many as fit
+    expect(indexes).toEqual(Array.from({ length: stored.length }, (_, index) => 40 - stored.length + index)); // the newest
+    h.api.setFaults({});
+    await h.gotoTracked(opened, '/big');
+    await expect.poll(() => indexes.filter((index) => deliveredTickets().unique.includes(ticket(index))).length,
+      // Behind the six hanging requests, which hold the browser's connections to the API host for a while.
+      { message: 'the next page of the site sends what was stored', timeout: 10_000 }).toBe(indexes.length);
+    expect(opened.pageErrors).toEqual([]);
+  });
+});
+
 describe('two tabs', () => {
   it('share the stored outbox without sending an entry twice', async () => {
     const opened = await openShop({ count: 40 });

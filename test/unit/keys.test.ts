@@ -59,6 +59,14 @@ describe('createKeyStore', () => {
       expect(validate(fresh.customerKey)).toBe(true);
       expect(validate(fresh.sessionKey)).toBe(true);
     }
+    // Only a UUID v4 is a sessionKey: not the nil UUID, nor another version.
+    for (const other of ['00000000-0000-0000-0000-000000000000', 'c232ab00-9414-11ec-b3c8-9e6bdeced846']) {
+      const fresh = createKeyStore(config, fakeJar(clock, { elevate_session_key: other }), now);
+      expect(fresh.sessionKey).not.toBe(other);
+      expect(fresh.sessionKey[14]).toBe('4');
+    }
+    const upper = '0B05119E-EEB8-418A-BBFB-DEFA0DDE417E';
+    expect(createKeyStore(config, fakeJar(clock, { elevate_session_key: upper }), now).sessionKey).toBe(upper);
   });
 
   it('writes nothing inside touch(), and the deferred refresh at most once a minute', () => {
