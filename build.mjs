@@ -1,5 +1,5 @@
 // Builds dist/ from src/ with esbuild: one row per output, sizes printed, the script-tag bundle held to a gzip budget.
-import { build } from 'esbuild';
+import { analyzeMetafile, build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { gzipSync, brotliCompressSync } from 'node:zlib';
@@ -30,9 +30,16 @@ const outputs = [
 
 rmSync('dist', { recursive: true, force: true });
 const present = outputs.filter(({ entry }) => existsSync(entry));
-await Promise.all(present.map(({ entry, outfile, options }) =>
-  build({ entryPoints: [entry], outfile, bundle: true, sourcemap: true, legalComments: 'none',
+const results = await Promise.all(present.map(({ entry, outfile, options }) =>
+  build({ entryPoints: [entry], outfile, bundle: true, sourcemap: true, legalComments: 'none', metafile: true,
     banner: { js: banner }, define: { __VERSION__: JSON.stringify(version) }, logLevel: 'warning', ...options })));
+
+// `node build.mjs --analyze` (npm run size): what each module weighs in each browser bundle, minified.
+if (process.argv.includes('--analyze')) {
+  for (const [index, { options }] of present.entries()) {
+    if (options.platform == 'browser') console.log(await analyzeMetafile(results[index].metafile));
+  }
+}
 
 // Declarations for the npm entries (tsc reads tsconfig.build.json).
 execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
