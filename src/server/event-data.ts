@@ -217,7 +217,11 @@ export function createEventDataClient(options: EventDataClientOptions): EventDat
       }
     } catch (error) {
       if (deadline.signal.aborted && !signal?.aborted) {
-        throw new EventDataError('timeout', `Job ${jid} was not done within ${waitMs} ms; last status: ${last?.status ?? 'none yet'}`);
+        // Elevate's GDPR documentation: jobs wait until the day after they were created before they run.
+        const hint = last?.status == 'created' || last?.status == 'waiting'
+          ? `. Elevate runs jobs from the day after they were created, so it goes on: check it later with getJobStatus (CLI: elevate-tracker job-status ${jid})`
+          : '';
+        throw new EventDataError('timeout', `Job ${jid} was not done within ${waitMs} ms; last status: ${last?.status ?? 'none yet'}${hint}`);
       }
       throw error;
     } finally {

@@ -27,7 +27,9 @@ Options:
   --api-base <url>         Base URL instead of the cluster's: https, or http on localhost. Defaults to $ELEVATE_API_BASE.
                            Give exactly one of --cluster-id and --api-base (flags win over the environment).
   --api-version <version>  v2, admin/v3 or admin/v4. Defaults to v2 (deprecated by Elevate; retired ones answer 404).
-  --wait                   Wait until the job is done; status changes are printed on stderr.
+                           admin/v4 is current; admin/v3 is supported until 2026-12-31.
+  --wait                   Wait until the job is done; status changes are printed on stderr. Elevate runs jobs
+                           from the day after they were created: on a real cluster, run job-status <jid> later.
   --wait-timeout <s>       Seconds --wait waits before giving up. Defaults to 600.
   --poll-interval <ms>     First delay between status polls; it doubles up to 15 s. Defaults to 1000.
   --retries <n>            Retries of a 5xx answer, network error or timeout. Defaults to 3.
@@ -49,7 +51,7 @@ Exit codes:
   5  The job ended in error, or Elevate does not know it (not_found).
 
 Example:
-  ELEVATE_API_KEY=… elevate-tracker remove-customer e3921377-18a2-47c9-a449-06b894898623 --cluster-id w00000000 --wait
+  ELEVATE_API_KEY=… elevate-tracker remove-customer e3921377-18a2-47c9-a449-06b894898623 --cluster-id w00000000
 `;
 
 const COMMANDS = {
