@@ -49,14 +49,14 @@ const canKeepAlive = typeof Request == 'function' && 'keepalive' in Request.prot
 const backoff = (tries: number) => Math.min(60_000, 500 * 2 ** tries) * (0.75 + Math.random() / 2);
 
 /**
- * The entries beyond the bounds, counted from the newest: beyond MAX_QUEUED in all, and among those `isWaiting` says
- * count (waiting for a retry or for the network, or stored), beyond MAX_ENTRIES or MAX_BYTES. So the oldest go first.
+ * The entries beyond the bounds, given newest first: beyond MAX_QUEUED in all, and among those `isWaiting` says count
+ * (waiting for a retry or for the network, or stored), beyond MAX_ENTRIES or MAX_BYTES. So the oldest go first.
  */
-function beyondBounds(entries: Entry[], isWaiting: (entry: Entry) => unknown) {
+function beyondBounds(newestFirst: Entry[], isWaiting: (entry: Entry) => unknown) {
   let queued = 0;
   let waiting = 0;
   let bytes = 0;
-  return entries.slice().reverse().filter((entry) => ++queued > MAX_QUEUED
+  return newestFirst.filter((entry) => ++queued > MAX_QUEUED
     || (isWaiting(entry) && (++waiting > MAX_ENTRIES || (bytes += entry.url.length + (entry.body?.length || 0)) > MAX_BYTES)));
 }
 
@@ -64,7 +64,7 @@ function beyondBounds(entries: Entry[], isWaiting: (entry: Entry) => unknown) {
 function store(entries: Entry[]): Entry[] | undefined {
   try {
     const all = takeStored().concat(entries);
-    const beyond = beyondBounds(all, () => true);
+    const beyond = beyondBounds(all.slice().reverse(), () => true);
     localStorage.setItem(OUTBOX_KEY, JSON.stringify(all.filter((entry) => !beyond.includes(entry))));
     return beyond;
   } catch {
@@ -206,7 +206,7 @@ export function createOutbox(debug: Debug): Outbox {
   function add(entries: Entry[]) {
     pending.push(...entries);
     const isOffline = navigator.onLine === false;
-    drop(beyondBounds(pending.filter((entry) => !entry.sending), (entry) => entry.tries || isOffline));
+    drop(beyondBounds(pending.filter((entry) => !entry.sending).reverse(), (entry) => entry.tries || isOffline));
   }
 
   return {
