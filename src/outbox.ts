@@ -1,5 +1,5 @@
 import type { Debug } from './log';
-import { OUTBOX_KEY } from './storage-names';
+import { isOutboxKey, OUTBOX_KEY } from './storage-names';
 
 /** A notification on its way: URL (with the keys), body, when it was made, how often it was tried. */
 interface Entry {
@@ -66,36 +66,40 @@ function beyondBounds(newestFirst: Entry[], isWaiting: (entry: Entry) => unknown
     || (isWaiting(entry) && (++waiting > MAX_ENTRIES || (bytes += entry.url.length + (entry.body?.length || 0)) > MAX_BYTES)));
 }
 
-/** Adds entries to storage within the bounds. Returns those that did not fit, or undefined when there is no storage. */
-function store(entries: Entry[]): Entry[] | undefined {
+/** The keys of what pages stored, this one's included. */
+function storedKeys() {
   try {
-    const all = takeStored().concat(entries);
+    return Object.keys(localStorage).filter(isOutboxKey);
+  } catch {
+    return []; // storage missing or blocked
+  }
+}
+
+/** Takes the entries stored under `keys` (by default, every page's) out of storage. */
+function takeStored(keys = storedKeys()): Entry[] {
+  return keys.flatMap((key) => {
+    try {
+      const entries = JSON.parse(localStorage.getItem(key)!);
+      localStorage.removeItem(key);
+      return Array.isArray(entries) ? entries.filter((entry) => typeof entry?.url == 'string') : [];
+    } catch {
+      return []; // storage blocked, or garbage
+    }
+  });
+}
+
+/**
+ * Adds entries to this page's own key (no other page writes it, so pages going away at once lose nothing), within
+ * the bounds. Returns those that did not fit, or undefined when there is no storage.
+ */
+function store(key: string, entries: Entry[]): Entry[] | undefined {
+  try {
+    const all = takeStored([key]).concat(entries);
     const beyond = beyondBounds(all.slice().reverse(), () => true);
-    localStorage.setItem(OUTBOX_KEY, JSON.stringify(all.filter((entry) => !beyond.includes(entry))));
+    localStorage.setItem(key, JSON.stringify(all.filter((entry) => !beyond.includes(entry))));
     return beyond;
   } catch {
     // no storage, or blocked
-  }
-}
-
-function hasStored() {
-  try {
-    return !!localStorage.getItem(OUTBOX_KEY);
-  } catch {
-    return false;
-  }
-}
-
-/** Takes the stored entries out of storage. */
-function takeStored(): Entry[] {
-  try {
-    const stored = localStorage.getItem(OUTBOX_KEY);
-    if (!stored) return [];
-    localStorage.removeItem(OUTBOX_KEY);
-    const entries = JSON.parse(stored);
-    return Array.isArray(entries) ? entries.filter((entry) => typeof entry?.url == 'string') : [];
-  } catch {
-    return []; // storage missing, blocked, or garbage
   }
 }
 
@@ -105,6 +109,7 @@ function takeStored(): Entry[] {
  * Web Lock where there is one), so two tabs never send one entry twice. No timer runs while nothing is pending.
  */
 export function createOutbox(debug: Debug): Outbox {
+  const ownKey = `${OUTBOX_KEY}.${Math.random()}`; // elevate_outbox.0.7351…, this page's
   let pending: Entry[] = [];
   let timer: ReturnType<typeof setTimeout> | undefined;
   /** The timer is set for a flush at once (rather than for the next retry). */
@@ -228,7 +233,7 @@ export function createOutbox(debug: Debug): Outbox {
     adopt() {
       isLeaving = false;
       // Nearly every page view finds nothing stored: then no lock is asked for (a round-trip to the browser).
-      if (!hasStored()) return;
+      if (!storedKeys().length) return;
       const take = () => {
         add(takeStored().map((entry) => ({ ...entry, sending: false })));
         schedule();
@@ -257,7 +262,7 @@ export function createOutbox(debug: Debug): Outbox {
       // Beaconed entries are done; the others are handed over to storage (within its bounds), or stay with this page
       // (no consent, no storage), which retries them for as long as it lives.
       pending = pending.filter((entry) => entry.sending);
-      const dropped = stored.length && canStore ? store(stored) : undefined;
+      const dropped = stored.length && canStore ? store(ownKey, stored) : undefined;
       if (dropped) drop(dropped);
       else pending.push(...stored.filter((entry) => !entry.sending));
     },

@@ -1,7 +1,13 @@
 /** What the tracker stores besides the key cookies (whose names are options): named in one place for the privacy docs. */
 
-/** localStorage entry holding the notifications not yet delivered. */
+/**
+ * localStorage entries holding the notifications not yet delivered: `elevate_outbox.{page}`, one for each page that
+ * left some, so that pages going away at once never overwrite one another's (`elevate_outbox` alone: older versions).
+ */
 export const OUTBOX_KEY = 'elevate_outbox';
+
+/** Whether a localStorage key is one of the outbox's. */
+export const isOutboxKey = (key: string | null) => key?.split('.')[0] == OUTBOX_KEY;
 
 /** Cookie holding the Session Management API's sessionId of the current visit, as `{sessionKey}.{sessionId}`. */
 export const SESSION_API_COOKIE = 'elevate_session_api';

@@ -8,7 +8,7 @@ import { favoriteBody, isTicket, notificationUrl, removalBody, type FavoriteKey,
 import { createOutbox } from './outbox';
 import type { SessionInfo } from './session-api';
 import { attachSessionApi, type SessionShim } from './session-shim';
-import { OUTBOX_KEY, SESSION_API_COOKIE } from './storage-names';
+import { isOutboxKey, SESSION_API_COOKIE } from './storage-names';
 
 /** A running tracker. Methods never throw; after `destroy()` they do nothing. */
 export interface Tracker {
@@ -173,7 +173,7 @@ export function startTracker(config: Config, loadSessionApi: SessionApiLoader): 
     listen(window, 'pageshow', (event: PageTransitionEvent) => event.persisted && resume()),
     listen(window, 'online', outbox.flush),
     // Another tab went away and stored what it could not deliver.
-    listen(window, 'storage', (event: StorageEvent) => event.key == OUTBOX_KEY && event.newValue && !document.hidden && resume()),
+    listen(window, 'storage', (event: StorageEvent) => isOutboxKey(event.key) && event.newValue && !document.hidden && resume()),
   ];
   applyConsent();
 

@@ -2,7 +2,7 @@
 // logs (live, Server-Sent Events), this origin's cookies and the tracker's outbox in localStorage. Nothing here
 // talks to the tracker, so watching never changes what is watched.
 
-/** The tracker's localStorage entry of undelivered notifications (README, "Privacy"). */
+/** The tracker's localStorage entries of undelivered notifications, `elevate_outbox.{page}` (README, "Privacy"). */
 export const OUTBOX_KEY = 'elevate_outbox';
 /** The site's record of the visitor's consent choice (demo/server.mjs renders it into data-consent). */
 export const CONSENT_COOKIE = 'demo_consent';
@@ -189,9 +189,9 @@ export const readConsent = () => {
  */
 export function readOutbox() {
   try {
-    const stored = localStorage.getItem(OUTBOX_KEY);
-    const entries = stored ? JSON.parse(stored) : [];
-    return { entries: Array.isArray(entries) ? entries : [] };
+    const entries = Object.keys(localStorage).filter((key) => key.split('.')[0] == OUTBOX_KEY)
+      .flatMap((key) => JSON.parse(/** @type {string} */ (localStorage.getItem(key))));
+    return { entries: entries.filter((entry) => typeof entry?.url == 'string') };
   } catch (error) {
     return { entries: [], error: String(error) };
   }

@@ -44,7 +44,10 @@ async function runClockUntil(page: Page, done: () => boolean, { stepMs = 5_000, 
   }
 }
 
-const storedOutbox = (page: Page) => page.evaluate(() => JSON.parse(localStorage.getItem('elevate_outbox') || '[]').length);
+/** What pages left in storage: the entries under every outbox key (`elevate_outbox.{page}`, one for each page). */
+const storedEntries = (page: Page): Promise<{ url: string; body: string }[]> => page.evaluate(() => Object.keys(localStorage)
+  .filter((key) => key.split('.')[0] == 'elevate_outbox').flatMap((key) => JSON.parse(localStorage.getItem(key)!)));
+const storedOutbox = async (page: Page) => (await storedEntries(page)).length;
 
 describe('under faults', () => {
   it('delivers all 300 clicks while the API fails 30% with 500 and drops 10% of connections', async () => {
@@ -201,7 +204,7 @@ describe('storage bounds', () => {
     await h.gotoTracked(opened, '/big');
     await clickAll(opened.page);
     await opened.page.goto(h.siteUrl + '/no-tracker');
-    const stored: { url: string; body: string }[] = await opened.page.evaluate(() => JSON.parse(localStorage.getItem('elevate_outbox') || '[]'));
+    const stored = await storedEntries(opened.page);
     const indexes = stored.map((entry) => +JSON.parse(entry.body).ticket.split('-')[1]);
     const bytes = stored.reduce((sum, entry) => sum + entry.url.length + entry.body.length, 0);
     const entryBytes = bytes / stored.length;
@@ -240,6 +243,31 @@ describe('two tabs', () => {
     await h.api.waitFor(40, { type: 'click' });
     await sleep(1_000);
     expect(deliveredTickets()).toEqual({ unique: tickets(40).sort(), duplicates: 0 });
+  });
+
+  it('closed at once while offline: each stores what it holds without overwriting the others\'; the next page sends all', async () => {
+    const opened = await h.openPage();
+    const tabs = [opened.page, ...await Promise.all([1, 2, 3].map(() => opened.context.newPage()))];
+    await Promise.all(tabs.map(async (tab, index) => {
+      h.setPage(`/tab-${index}`, trackerPage('script', { options: { apiBase: h.apiBase, market: 'UK' }, body: tiles(5, `W${index}`) }));
+      await h.gotoTracked({ ...opened, page: tab }, `/tab-${index}`);
+    }));
+    h.setPage('/no-tracker', '<!doctype html><p>a page of the site without the tracker</p>');
+    const look = await opened.context.newPage();
+    await look.goto(h.siteUrl + '/no-tracker');
+    await opened.context.setOffline(true);
+    await Promise.all(tabs.map((tab) => clickAll(tab)));
+    // The window is closed: its four tabs go away at the same moment.
+    const closed = Promise.all(tabs.map((tab) => new Promise((resolve) => tab.once('close', resolve))));
+    await Promise.all(tabs.map((tab) => tab.close({ runBeforeUnload: true })));
+    await closed;
+    await opened.context.setOffline(false);
+    await expect.poll(() => storedOutbox(look)).toBe(20);
+    h.setPage('/shop', trackerPage('script', { options: { apiBase: h.apiBase, market: 'UK' } }));
+    await h.gotoTracked({ ...opened, page: look }, '/shop');
+    await h.api.waitFor(20, { type: 'click' });
+    await sleep(500);
+    expect(deliveredTickets()).toEqual({ unique: [0, 1, 2, 3].flatMap((index) => tickets(5, `W${index}`)).sort(), duplicates: 0 });
   });
 
   it('send each stored entry once when eight tabs open at once, round after round', async () => {

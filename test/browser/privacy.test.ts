@@ -9,7 +9,11 @@ beforeEach(() => h.closePages());
 
 const TILES = ['T-0', 'T-1', 'T-2', 'T-3'].map((ticket) => `<div class="tile" data-elevate-ticket="${ticket}">${ticket}</div>`).join('');
 const tracker = (opened: OpenedPage, script: string) => opened.page.evaluate(`window.elevateTracker.${script}`);
-const stored = (opened: OpenedPage) => opened.page.evaluate(() => localStorage.getItem('elevate_outbox'));
+/** The outbox's entries in storage (`elevate_outbox.{page}`, one key for each page), as JSON; null when there is none. */
+const stored = (opened: OpenedPage) => opened.page.evaluate(() => {
+  const keys = Object.keys(localStorage).filter((key) => key.split('.')[0] == 'elevate_outbox');
+  return keys.length ? JSON.stringify(keys.flatMap((key) => JSON.parse(localStorage.getItem(key)!))) : null;
+});
 const keysOf = (opened: OpenedPage) => opened.page.evaluate(() => {
   const { customerKey, sessionKey } = (window as any).elevateTracker;
   return { customerKey, sessionKey } as Record<string, string>;
