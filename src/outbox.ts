@@ -79,8 +79,9 @@ function storedKeys() {
 function takeStored(keys = storedKeys()): Entry[] {
   return keys.flatMap((key) => {
     try {
-      const entries = JSON.parse(localStorage.getItem(key)!);
-      localStorage.removeItem(key);
+      const stored = localStorage.getItem(key);
+      localStorage.removeItem(key); // garbage too, which would otherwise be found again on every page view
+      const entries = JSON.parse(stored!);
       return Array.isArray(entries) ? entries.filter((entry) => typeof entry?.url == 'string') : [];
     } catch {
       return []; // storage blocked, or garbage

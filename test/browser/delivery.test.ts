@@ -220,6 +220,28 @@ describe('storage bounds', () => {
   });
 });
 
+describe('storage garbage', () => {
+  it('removes what is not an outbox under its keys, sends the valid entries, and leaves other keys alone', async () => {
+    h.setPage('/no-tracker', '<!doctype html><p>a page of the site without the tracker</p>');
+    h.setPage('/tab', trackerPage('script', { options: { apiBase: h.apiBase, market: 'UK' } }));
+    const opened = await h.openPage();
+    await opened.page.goto(h.siteUrl + '/no-tracker');
+    await opened.page.evaluate((apiBase) => {
+      const entry = { url: `${apiBase}/api/v2/notifications/click?customerKey=c&market=UK&sessionKey=0b05119e-eeb8-418a-bbfb-defa0dde417e`,
+        body: '{"ticket":"G-1"}', at: Date.now(), tries: 0, due: Date.now() };
+      localStorage.setItem('elevate_outbox.1', '{not json');
+      localStorage.setItem('elevate_outbox.2', '{"url":"not a list"}');
+      localStorage.setItem('elevate_outbox.3', JSON.stringify([null, 7, { url: 5 }, entry]));
+      localStorage.setItem('elevate_outbox_site', 'the site\'s own');
+    }, h.apiBase);
+    await h.gotoTracked(opened, '/tab');
+    await h.api.waitFor(1, { type: 'click' });
+    expect(deliveredTickets()).toEqual({ unique: ['G-1'], duplicates: 0 });
+    expect(await opened.page.evaluate(() => Object.keys(localStorage))).toEqual(['elevate_outbox_site']);
+    expect(opened.pageErrors).toEqual([]);
+  });
+});
+
 describe('two tabs', () => {
   it('share the stored outbox without sending an entry twice', async () => {
     const opened = await openShop({ count: 40 });
