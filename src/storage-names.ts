@@ -11,3 +11,9 @@ export const isOutboxKey = (key: string | null) => key?.split('.')[0] == OUTBOX_
 
 /** Cookie holding the Session Management API's sessionId of the current visit, as `{sessionKey}.{sessionId}`. */
 export const SESSION_API_COOKIE = 'elevate_session_api';
+
+/**
+ * localStorage entry set and removed at once when consent changes (or `forget()`), so that the site's other tabs
+ * follow: only the `storage` event it causes there is used, and nothing stays.
+ */
+export const CONSENT_SIGNAL = 'elevate_consent';

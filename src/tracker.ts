@@ -8,7 +8,7 @@ import { favoriteBody, isTicket, notificationUrl, removalBody, type FavoriteKey,
 import { createOutbox } from './outbox';
 import type { SessionInfo } from './session-api';
 import { attachSessionApi, type SessionShim } from './session-shim';
-import { isOutboxKey, SESSION_API_COOKIE } from './storage-names';
+import { CONSENT_SIGNAL, isOutboxKey, SESSION_API_COOKIE } from './storage-names';
 
 /** A running tracker. Methods never throw; after `destroy()` they do nothing. */
 export interface Tracker {
@@ -85,8 +85,8 @@ export function startTracker(config: Config, loadSessionApi: SessionApiLoader): 
   const jar = { ...cookies, write: (name: string, value: string, expires: Date) => isGranted() && cookies.write(name, value, expires) };
   const keys = createKeyStore(config, jar, Date.now, () => isGranted() && shim?.then((session) => session?.follow()));
   const outbox = createOutbox(debug);
-  /** Notifications made while consent is pending: URL and body, sent if it is granted on this page. */
-  const held: [string, string?][] = [];
+  /** Notifications made while consent is pending, sent if it is granted on this page (with the keys of then). */
+  const held: [NotificationType, object?][] = [];
   const page = globalThis as { [CLICK_OWNER]?: () => void };
   /** The session shim costs nothing unless configured; it starts with consent, and calls wait for it. */
   let shim: Promise<SessionShim | undefined> | undefined;
@@ -100,9 +100,8 @@ export function startTracker(config: Config, loadSessionApi: SessionApiLoader): 
   function notify(type: NotificationType, body?: object) {
     const isAnonymous = !isGranted() && config.anonymousTracking && config.apiVersion == 'v3';
     const url = notificationUrl(config.apiBase, config.apiVersion, config.market, type, isAnonymous ? undefined : keys);
-    const text = body && JSON.stringify(body);
-    if (isGranted() || isAnonymous) outbox.send(url, text);
-    else if (consent == 'pending' && !isRefusedByBrowser && held.push([url, text]) > MAX_HELD) held.shift();
+    if (isGranted() || isAnonymous) outbox.send(url, body && JSON.stringify(body));
+    else if (consent == 'pending' && !isRefusedByBrowser && held.push([type, body]) > MAX_HELD) held.shift();
   }
 
   /** A notification of the visitor's own doing: activity that keeps the session alive. */
@@ -118,7 +117,7 @@ export function startTracker(config: Config, loadSessionApi: SessionApiLoader): 
     if (isGranted()) {
       keys.persist(true);
       outbox.adopt();
-      held.splice(0).forEach(([url, body]) => outbox.send(url, body));
+      held.splice(0).forEach(([type, body]) => notify(type, body));
       const sessionApi = config.sessionApi;
       shim ??= sessionApi
         ? loadSessionApi().then((attach) => attach(sessionApi, keys, jar, debug), (error) => void debug('session API:', error))
@@ -128,6 +127,26 @@ export function startTracker(config: Config, loadSessionApi: SessionApiLoader): 
       outbox.clear();
       [config.customerKeyCookie, config.sessionKeyCookie, SESSION_API_COOKIE].forEach(cookies.remove);
     }
+  }
+
+  /**
+   * Consent is the visitor's for the whole site: a change made here reaches the site's other tabs as a `storage`
+   * event (the entry is removed at once, so nothing stays), and one made there is followed here.
+   */
+  function tellOtherTabs(value: Consent | 'forget') {
+    try {
+      localStorage.setItem(CONSENT_SIGNAL, value);
+      localStorage.removeItem(CONSENT_SIGNAL);
+    } catch { /* no storage: other tabs follow from their next page */ }
+  }
+
+  function followOtherTab(value: string) {
+    if (value == 'forget') keys.rotate(true); // the forgotten key is never sent again from here either
+    else if (!CONSENT.test(value)) return;
+    // Granted there: its keys are in the cookies now, and this tab takes them rather than writing its own.
+    if (value == 'granted') keys.load();
+    consent = value == 'forget' ? 'denied' : value as Consent;
+    applyConsent();
   }
 
   /** The tab is back, or restored from the back/forward cache: another tab may have rotated the keys. */
@@ -172,8 +191,10 @@ export function startTracker(config: Config, loadSessionApi: SessionApiLoader): 
     listen(window, 'pagehide', () => suspend(true)),
     listen(window, 'pageshow', (event: PageTransitionEvent) => event.persisted && resume()),
     listen(window, 'online', outbox.flush),
-    // Another tab went away and stored what it could not deliver.
-    listen(window, 'storage', (event: StorageEvent) => isOutboxKey(event.key) && event.newValue && !document.hidden && resume()),
+    // Another tab changed consent, or went away and stored what it could not deliver.
+    listen(window, 'storage', ({ key, newValue }: StorageEvent) => newValue && (key == CONSENT_SIGNAL
+      ? followOtherTab(newValue)
+      : isOutboxKey(key) && !document.hidden && resume())),
   ];
   applyConsent();
 
@@ -218,7 +239,9 @@ export function startTracker(config: Config, loadSessionApi: SessionApiLoader): 
     setConsent(value) {
       if (!CONSENT.test(value)) return logError(`setConsent: ${JSON.stringify(value)} is not "granted", "pending" or "denied".`);
       consent = value;
-      if (stops.length) applyConsent();
+      if (!stops.length) return;
+      applyConsent();
+      tellOtherTabs(value);
     },
     forget() {
       const { customerKey } = keys;
@@ -230,6 +253,7 @@ export function startTracker(config: Config, loadSessionApi: SessionApiLoader): 
       keys.rotate(true);
       consent = 'denied';
       applyConsent();
+      tellOtherTabs('forget');
       return customerKey;
     },
   };

@@ -99,6 +99,69 @@ describe.each(BUILDS)('%s build', (build) => {
     expect((await trackerCookies(opened.context)).elevate_customer_key).toBe(clicks[1].query.customerKey);
   });
 
+  /** A second tab of the same visitor (same context), on a page of the site with the same options. */
+  async function secondTab(opened: OpenedPage, path = '/privacy') {
+    const other: OpenedPage = { ...opened, page: await opened.context.newPage() };
+    await h.gotoTracked(other, path);
+    return other;
+  }
+
+  /** Arms a wait for the next consent change to reach `tab` from another tab; the tracker's listener runs first. */
+  async function nextSignal(tab: OpenedPage) {
+    await tab.page.evaluate(() => { (window as any).consentSignal = new Promise((resolve) => addEventListener('storage',
+      (event) => event.key == 'elevate_consent' && event.newValue && resolve(event.newValue))); });
+    return () => tab.page.evaluate(() => (window as any).consentSignal);
+  }
+
+  it('consent withdrawn in one tab stops the site\'s other tabs too; given again, they track with the same keys', async () => {
+    const first = await open();
+    const second = await secondTab(first);
+    let reached = await nextSignal(second);
+    await tracker(first, "setConsent('denied')");
+    expect(await reached()).toBe('denied');
+    await second.page.click('[data-elevate-ticket="T-0"]');
+    await sleep(300);
+    expect(h.api.requests).toEqual([]);
+    expect(await first.context.cookies()).toEqual([]);
+    reached = await nextSignal(second);
+    await tracker(first, "setConsent('granted')");
+    await reached();
+    await second.page.click('[data-elevate-ticket="T-1"]');
+    const [click] = await h.api.waitFor(1, { type: 'click' });
+    expect(click.ticket).toBe('T-1');
+    expect(click.query).toMatchObject(await keysOf(first));
+    expect(await first.page.evaluate(() => Object.keys(localStorage))).toEqual([]); // the signal does not stay
+    expect([...first.pageErrors, ...second.pageErrors]).toEqual([]);
+  });
+
+  it('forget() in one tab: the other tabs drop the forgotten key and stop', async () => {
+    const first = await open();
+    const second = await secondTab(first);
+    const reached = await nextSignal(second);
+    const forgotten = await tracker(first, 'forget()');
+    expect(await reached()).toBe('forget');
+    await h.api.waitFor(1, { type: 'end' });
+    expect((await keysOf(second)).customerKey).not.toBe(forgotten);
+    await second.page.click('[data-elevate-ticket="T-0"]');
+    await sleep(300);
+    expect(h.api.requests.filter((request) => request.type == 'click')).toEqual([]);
+    expect(await first.context.cookies()).toEqual([]);
+  });
+
+  it('pending in two tabs, granted in one: the other sends what it held, with the keys the cookies now hold', async () => {
+    const first = await open({ consent: 'pending' });
+    const second = await secondTab(first);
+    await second.page.click('[data-elevate-ticket="T-2"]');
+    const reached = await nextSignal(second);
+    await tracker(first, "setConsent('granted')");
+    await reached();
+    const [click] = await h.api.waitFor(1, { type: 'click' });
+    expect(click.ticket).toBe('T-2');
+    const cookies = await trackerCookies(first.context);
+    expect(click.query).toMatchObject({ customerKey: cookies.elevate_customer_key, sessionKey: cookies.elevate_session_key });
+    expect(await keysOf(second)).toEqual(await keysOf(first));
+  });
+
   it('honours Global Privacy Control as denied, unless the site opts out', async () => {
     const gpc = "Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', { get: () => true });";
     const refused = await open({}, { path: '/gpc', init: gpc });
