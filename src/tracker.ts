@@ -91,6 +91,7 @@ export function startTracker(config: Config, loadSessionApi: SessionApiLoader): 
   /** The session shim costs nothing unless configured; it starts with consent, and calls wait for it. */
   let shim: Promise<SessionShim | undefined> | undefined;
   let lastTicket = '';
+  let hadCookie = false;
   let lastClickAt = 0;
 
   /**
@@ -157,7 +158,20 @@ export function startTracker(config: Config, loadSessionApi: SessionApiLoader): 
   const suspend = (isLeaving?: boolean) => {
     keys.persist();
     outbox.release(isLeaving, isGranted());
+    // Whether the customerKey cookie holds this page's key as it goes (one cookie read, off the click path).
+    if (isLeaving) hadCookie = isGranted() && cookies.readAll()[config.customerKeyCookie] == keys.customerKey;
   };
+
+  /**
+   * Restored from the back/forward cache, the page missed what other pages did meanwhile. If the cookie it had
+   * written is gone, consent was withdrawn or the visitor forgotten there (or the site's data cleared): either way,
+   * its keys are not used again and it waits for consent.
+   */
+  function restore(event: PageTransitionEvent) {
+    if (!event.persisted) return;
+    if (hadCookie && !cookies.readAll()[config.customerKeyCookie]) followOtherTab('forget');
+    resume();
+  }
 
   function click(ticket: string) {
     const time = Date.now();
@@ -189,7 +203,7 @@ export function startTracker(config: Config, loadSessionApi: SessionApiLoader): 
     releaseClicks,
     listen(document, 'visibilitychange', () => document.hidden ? suspend() : resume()),
     listen(window, 'pagehide', () => suspend(true)),
-    listen(window, 'pageshow', (event: PageTransitionEvent) => event.persisted && resume()),
+    listen(window, 'pageshow', restore),
     listen(window, 'online', outbox.flush),
     // Another tab changed consent, or went away and stored what it could not deliver.
     listen(window, 'storage', ({ key, newValue }: StorageEvent) => newValue && (key == CONSENT_SIGNAL
