@@ -96,8 +96,9 @@ function takeStored(keys = storedKeys()): Entry[] {
 function store(key: string, entries: Entry[]): Entry[] | undefined {
   try {
     const all = takeStored([key]).concat(entries);
+    // Every entry counts, so what is beyond the bounds is the oldest ones: a prefix.
     const beyond = beyondBounds(all.slice().reverse(), () => true);
-    localStorage.setItem(key, JSON.stringify(all.filter((entry) => !beyond.includes(entry))));
+    localStorage.setItem(key, JSON.stringify(all.slice(beyond.length)));
     return beyond;
   } catch {
     // no storage, or blocked
@@ -107,7 +108,7 @@ function store(key: string, entries: Entry[]): Entry[] | undefined {
 /**
  * The outbox. Entries are owned either by one page, in memory, or by no page, in localStorage: a page that is
  * hidden or goes away beacons what it holds and stores the rest; a visible page adopts what is stored (under a
- * Web Lock where there is one), so two tabs never send one entry twice. No timer runs while nothing is pending.
+ * Web Lock where there is one), so two tabs do not send one entry twice. No timer runs while nothing is pending.
  */
 export function createOutbox(debug: Debug): Outbox {
   const ownKey = `${OUTBOX_KEY}.${Math.random()}`; // elevate_outbox.0.7351…, this page's

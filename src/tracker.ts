@@ -100,8 +100,10 @@ export function startTracker(config: Config, loadSessionApi: SessionApiLoader): 
    */
   function notify(type: NotificationType, body?: object) {
     const isAnonymous = !isGranted() && config.anonymousTracking && config.apiVersion == 'v3';
-    const url = notificationUrl(config.apiBase, config.apiVersion, config.market, type, isAnonymous ? undefined : keys);
-    if (isGranted() || isAnonymous) outbox.send(url, body && JSON.stringify(body));
+    if (isGranted() || isAnonymous) {
+      outbox.send(notificationUrl(config.apiBase, config.apiVersion, config.market, type, isAnonymous ? undefined : keys),
+        body && JSON.stringify(body));
+    }
     else if (consent == 'pending' && !isRefusedByBrowser && held.push([type, body]) > MAX_HELD) held.shift();
   }
 
@@ -141,12 +143,17 @@ export function startTracker(config: Config, loadSessionApi: SessionApiLoader): 
     } catch { /* no storage: other tabs follow from their next page */ }
   }
 
-  function followOtherTab(value: string) {
-    if (value == 'forget') keys.rotate(true); // the forgotten key is never sent again from here either
-    else if (!CONSENT.test(value)) return;
-    // Granted there: its keys are in the cookies now, and this tab takes them rather than writing its own.
-    if (value == 'granted') keys.load();
-    consent = value == 'forget' ? 'denied' : value as Consent;
+  /** A consent change made elsewhere (another tab, or a page this one was cached behind), or a forgotten visitor. */
+  function follow(value: string) {
+    if (value == 'forget') {
+      keys.rotate(true); // a new visitor in memory: the forgotten key is never sent again
+      value = 'denied';
+    } else if (!CONSENT.test(value)) {
+      return;
+    } else if (value == 'granted') {
+      keys.load(); // the keys the granting tab wrote, rather than this tab's own
+    }
+    consent = value as Consent;
     applyConsent();
   }
 
@@ -169,7 +176,7 @@ export function startTracker(config: Config, loadSessionApi: SessionApiLoader): 
    */
   function restore(event: PageTransitionEvent) {
     if (!event.persisted) return;
-    if (hadCookie && !cookies.readAll()[config.customerKeyCookie]) followOtherTab('forget');
+    if (hadCookie && !cookies.readAll()[config.customerKeyCookie]) follow('forget');
     resume();
   }
 
@@ -207,7 +214,7 @@ export function startTracker(config: Config, loadSessionApi: SessionApiLoader): 
     listen(window, 'online', outbox.flush),
     // Another tab changed consent, or went away and stored what it could not deliver.
     listen(window, 'storage', ({ key, newValue }: StorageEvent) => newValue && (key == CONSENT_SIGNAL
-      ? followOtherTab(newValue)
+      ? follow(newValue)
       : isOutboxKey(key) && !document.hidden && resume())),
   ];
   applyConsent();
@@ -263,10 +270,7 @@ export function startTracker(config: Config, loadSessionApi: SessionApiLoader): 
         notify('end');
         outbox.flush(); // on its way before the outbox is cleared
       }
-      // A new visitor in memory: the forgotten key is never sent again.
-      keys.rotate(true);
-      consent = 'denied';
-      applyConsent();
+      follow('forget');
       tellOtherTabs('forget');
       return customerKey;
     },

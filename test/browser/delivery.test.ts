@@ -1,7 +1,7 @@
 // Delivery under faults, offline, navigation, two tabs and hostile browsers, in real Chromium on the built bundle.
 import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import type { Page } from 'playwright';
-import { sleep, startHarness, trackerPage, type Harness } from '../support/harness.ts';
+import { sleep, startHarness, storedOutbox, trackerPage, type Harness } from '../support/harness.ts';
 
 let h: Harness;
 beforeAll(async () => { h = await startHarness(); });
@@ -44,10 +44,8 @@ async function runClockUntil(page: Page, done: () => boolean, { stepMs = 5_000, 
   }
 }
 
-/** What pages left in storage: the entries under every outbox key (`elevate_outbox.{page}`, one for each page). */
-const storedEntries = (page: Page): Promise<{ url: string; body: string }[]> => page.evaluate(() => Object.keys(localStorage)
-  .filter((key) => key.split('.')[0] == 'elevate_outbox').flatMap((key) => JSON.parse(localStorage.getItem(key)!)));
-const storedOutbox = async (page: Page) => (await storedEntries(page)).length;
+/** How many entries pages left in storage. */
+const storedCount = async (page: Page) => (await storedOutbox(page))?.length ?? 0;
 
 describe('under faults', () => {
   it('delivers all 300 clicks while the API fails 30% with 500 and drops 10% of connections', async () => {
@@ -165,7 +163,7 @@ describe('offline', () => {
     // The page is loaded again offline, from the HTTP cache: a new page of the same site.
     await opened.page.goto(h.siteUrl + '/shop');
     await opened.page.waitForFunction(() => (window as any).elevateTracker?.click);
-    await expect.poll(() => storedOutbox(opened.page), { message: 'the new page takes the stored entries over' }).toBe(0);
+    await expect.poll(() => storedCount(opened.page), { message: 'the new page takes the stored entries over' }).toBe(0);
     expect(h.api.requests).toEqual([]);
     await opened.context.setOffline(false);
     await h.api.waitFor(20, { type: 'click' });
@@ -204,7 +202,7 @@ describe('storage bounds', () => {
     await h.gotoTracked(opened, '/big');
     await clickAll(opened.page);
     await opened.page.goto(h.siteUrl + '/no-tracker');
-    const stored = await storedEntries(opened.page);
+    const stored = (await storedOutbox(opened.page))!;
     const indexes = stored.map((entry) => +JSON.parse(entry.body).ticket.split('-')[1]);
     const bytes = stored.reduce((sum, entry) => sum + entry.url.length + entry.body.length, 0);
     const entryBytes = bytes / stored.length;
@@ -258,7 +256,7 @@ describe('two tabs', () => {
     await opened.page.close({ runBeforeUnload: true });
     await closed;
     await opened.context.setOffline(false);
-    expect(await storedOutbox(look)).toBe(40);
+    expect(await storedCount(look)).toBe(40);
     const tabs = await Promise.all([opened.context.newPage(), opened.context.newPage(), opened.context.newPage()]);
     // Three tabs open at once, each taking over what is stored.
     await Promise.all(tabs.map((tab) => tab.goto(h.siteUrl + '/shop')));
@@ -284,7 +282,7 @@ describe('two tabs', () => {
     await Promise.all(tabs.map((tab) => tab.close({ runBeforeUnload: true })));
     await closed;
     await opened.context.setOffline(false);
-    await expect.poll(() => storedOutbox(look)).toBe(20);
+    await expect.poll(() => storedCount(look)).toBe(20);
     h.setPage('/shop', trackerPage('script', { options: { apiBase: h.apiBase, market: 'UK' } }));
     await h.gotoTracked({ ...opened, page: look }, '/shop');
     await h.api.waitFor(20, { type: 'click' });

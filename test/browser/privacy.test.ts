@@ -1,6 +1,6 @@
 // Consent, Global Privacy Control and forget() in real Chromium, for both builds.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { BUILDS, sleep, startHarness, trackerCookies, trackerPage, type Harness, type OpenedPage } from '../support/harness.ts';
+import { BUILDS, sleep, startHarness, storedOutbox, trackerCookies, trackerPage, type Harness, type OpenedPage } from '../support/harness.ts';
 
 let h: Harness;
 beforeAll(async () => { h = await startHarness(); });
@@ -9,11 +9,6 @@ beforeEach(() => h.closePages());
 
 const TILES = ['T-0', 'T-1', 'T-2', 'T-3'].map((ticket) => `<div class="tile" data-elevate-ticket="${ticket}">${ticket}</div>`).join('');
 const tracker = (opened: OpenedPage, script: string) => opened.page.evaluate(`window.elevateTracker.${script}`);
-/** The outbox's entries in storage (`elevate_outbox.{page}`, one key for each page), as JSON; null when there is none. */
-const stored = (opened: OpenedPage) => opened.page.evaluate(() => {
-  const keys = Object.keys(localStorage).filter((key) => key.split('.')[0] == 'elevate_outbox');
-  return keys.length ? JSON.stringify(keys.flatMap((key) => JSON.parse(localStorage.getItem(key)!))) : null;
-});
 const keysOf = (opened: OpenedPage) => opened.page.evaluate(() => {
   const { customerKey, sessionKey } = (window as any).elevateTracker;
   return { customerKey, sessionKey } as Record<string, string>;
@@ -35,7 +30,7 @@ describe.each(BUILDS)('%s build', (build) => {
     await sleep(300);
     expect(h.api.requests).toEqual([]);
     expect(await opened.context.cookies()).toEqual([]);
-    expect(await stored(opened)).toBeNull();
+    expect(await storedOutbox(opened.page)).toBeNull();
     const keys = await keysOf(opened);
     await tracker(opened, "setConsent('granted')");
     const clicks = await h.api.waitFor(2, { type: 'click' });
@@ -56,7 +51,7 @@ describe.each(BUILDS)('%s build', (build) => {
     await sleep(300);
     expect(h.api.requests).toEqual([]);
     expect(await opened.context.cookies()).toEqual([]);
-    expect(await stored(opened)).toBeNull();
+    expect(await storedOutbox(opened.page)).toBeNull();
   });
 
   it('denied: existing tracker cookies and the outbox are deleted; clicks are not sent', async () => {
@@ -67,10 +62,10 @@ describe.each(BUILDS)('%s build', (build) => {
       { url: `${apiBase}/api/v2/notifications/click?customerKey=c&market=UK&sessionKey=s`, body: '{"ticket":"T-old"}', at: Date.now(), tries: 1, due: Date.now() },
     ])), h.apiBase);
     await opened.page.evaluate(() => (window as any).elevateTracker.destroy());
-    expect(JSON.parse((await stored(opened))!)).toHaveLength(1);
+    expect(await storedOutbox(opened.page)).toHaveLength(1);
     expect(Object.keys(await trackerCookies(opened.context)).sort()).toEqual(['elevate_customer_key', 'elevate_session_key']);
     await h.gotoTracked(opened, '/denied');
-    expect(await stored(opened)).toBeNull();
+    expect(await storedOutbox(opened.page)).toBeNull();
     expect(await trackerCookies(opened.context)).toEqual({});
     await opened.page.click('[data-elevate-ticket="T-1"]');
     await sleep(300);
@@ -87,7 +82,7 @@ describe.each(BUILDS)('%s build', (build) => {
     const [end] = await h.api.waitFor(1, { type: 'end' });
     expect(end.query).toMatchObject(before);
     expect(await opened.context.cookies()).toEqual([]);
-    expect(await stored(opened)).toBeNull();
+    expect(await storedOutbox(opened.page)).toBeNull();
     await opened.page.click('[data-elevate-ticket="T-1"]');
     await sleep(300);
     expect(h.api.requests.filter((request) => request.type == 'click')).toHaveLength(1);

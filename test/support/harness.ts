@@ -157,5 +157,13 @@ export async function trackerCookies(context: BrowserContext): Promise<Record<st
   return Object.fromEntries(cookies.filter((cookie) => cookie.name.startsWith('elevate_')).map((cookie) => [cookie.name, cookie.value]));
 }
 
+/** What pages left in the tracker's outbox (`elevate_outbox.{page}` in localStorage, a key for each page); null when no key is there. */
+export function storedOutbox(page: Page): Promise<{ url: string; body: string }[] | null> {
+  return page.evaluate(() => {
+    const keys = Object.keys(localStorage).filter((key) => key.split('.')[0] == 'elevate_outbox');
+    return keys.length ? keys.flatMap((key) => JSON.parse(localStorage.getItem(key)!)) : null;
+  });
+}
+
 /** Resolves after `ms`. */
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
