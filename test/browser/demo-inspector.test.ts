@@ -4,6 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { afterEach, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright';
 import { useDemo } from '../support/demo.ts';
+import { contextCookies } from '../support/harness.ts';
 
 const running = useDemo();
 const contexts: BrowserContext[] = [];
@@ -52,7 +53,7 @@ const rowsOf = (inspector: Page, tbody: string) => inspector.locator(`#${tbody} 
 /** The inspector's notification rows as [type, keys, body, verdict]. */
 const requestRows = async (inspector: Page) => (await rowsOf(inspector, 'requests')).map(([, type, keys, body, verdict]) => ({ type, keys, body, verdict }));
 const cookiesOf = async (context: BrowserContext) =>
-  Object.fromEntries((await context.cookies()).map((cookie) => [cookie.name, cookie.value])) as Record<string, string>;
+  Object.fromEntries((await contextCookies(context)).map((cookie) => [cookie.name, cookie.value])) as Record<string, string>;
 
 async function screenshot(page: Page, name: string) {
   mkdirSync('test-results/demo', { recursive: true });

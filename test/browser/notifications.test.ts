@@ -1,7 +1,7 @@
 // Every notification type on both API generations, userContext, and parity with the official client (API v3).
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { notifications as officialNotifications } from '@apptus/esales-api';
-import { BUILDS, sleep, startHarness, trackerPage, type Harness, type OpenedPage } from '../support/harness.ts';
+import { BUILDS, contextCookies, sleep, startHarness, trackerPage, type Harness, type OpenedPage } from '../support/harness.ts';
 
 let h: Harness;
 beforeAll(async () => { h = await startHarness(); });
@@ -112,7 +112,7 @@ describe.each(BUILDS)('%s build', (build) => {
       const [click] = await h.api.waitFor(1);
       expect(click.query).toEqual({ market: 'UK', userContext: 'ANONYMOUS' });
       expect(click.status).toBe(204);
-      expect(await opened.context.cookies()).toEqual([]);
+      expect(await contextCookies(opened.context)).toEqual([]);
       await call(opened, "setConsent('granted')");
       await call(opened, "click('T-after')");
       const [, after] = await h.api.waitFor(2);

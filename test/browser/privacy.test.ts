@@ -1,6 +1,6 @@
 // Consent, Global Privacy Control and forget() in real Chromium, for both builds.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { BUILDS, sleep, startHarness, storedOutbox, trackerCookies, trackerPage, type Harness, type OpenedPage } from '../support/harness.ts';
+import { BUILDS, contextCookies, sleep, startHarness, storedOutbox, trackerCookies, trackerPage, type Harness, type OpenedPage } from '../support/harness.ts';
 
 let h: Harness;
 beforeAll(async () => { h = await startHarness(); });
@@ -29,7 +29,7 @@ describe.each(BUILDS)('%s build', (build) => {
     await opened.page.click('[data-elevate-ticket="T-1"]');
     await sleep(300);
     expect(h.api.requests).toEqual([]);
-    expect(await opened.context.cookies()).toEqual([]);
+    expect(await contextCookies(opened.context)).toEqual([]);
     expect(await storedOutbox(opened.page)).toBeNull();
     const keys = await keysOf(opened);
     await tracker(opened, "setConsent('granted')");
@@ -50,7 +50,7 @@ describe.each(BUILDS)('%s build', (build) => {
     await opened.page.goto(h.siteUrl + '/privacy'); // hiding and leaving the page must not send either
     await sleep(300);
     expect(h.api.requests).toEqual([]);
-    expect(await opened.context.cookies()).toEqual([]);
+    expect(await contextCookies(opened.context)).toEqual([]);
     expect(await storedOutbox(opened.page)).toBeNull();
   });
 
@@ -81,7 +81,7 @@ describe.each(BUILDS)('%s build', (build) => {
     expect(forgotten).toBe(before.customerKey);
     const [end] = await h.api.waitFor(1, { type: 'end' });
     expect(end.query).toMatchObject(before);
-    expect(await opened.context.cookies()).toEqual([]);
+    expect(await contextCookies(opened.context)).toEqual([]);
     expect(await storedOutbox(opened.page)).toBeNull();
     await opened.page.click('[data-elevate-ticket="T-1"]');
     await sleep(300);
@@ -117,7 +117,7 @@ describe.each(BUILDS)('%s build', (build) => {
     await second.page.click('[data-elevate-ticket="T-0"]');
     await sleep(300);
     expect(h.api.requests).toEqual([]);
-    expect(await first.context.cookies()).toEqual([]);
+    expect(await contextCookies(first.context)).toEqual([]);
     reached = await nextSignal(second);
     await tracker(first, "setConsent('granted')");
     await reached();
@@ -140,7 +140,7 @@ describe.each(BUILDS)('%s build', (build) => {
     await second.page.click('[data-elevate-ticket="T-0"]');
     await sleep(300);
     expect(h.api.requests.filter((request) => request.type == 'click')).toEqual([]);
-    expect(await first.context.cookies()).toEqual([]);
+    expect(await contextCookies(first.context)).toEqual([]);
   });
 
   // Chromium hands the restored page the storage event it missed; where that cannot reach it (storage blocked here,
@@ -163,7 +163,7 @@ describe.each(BUILDS)('%s build', (build) => {
     await opened.page.click('[data-elevate-ticket="T-0"]');
     await sleep(300);
     expect(h.api.requests.filter((request) => request.type == 'click')).toEqual([]);
-    expect(await opened.context.cookies()).toEqual([]);
+    expect(await contextCookies(opened.context)).toEqual([]);
     expect(opened.pageErrors).toEqual([]);
   });
 
@@ -189,7 +189,7 @@ describe.each(BUILDS)('%s build', (build) => {
     await refused.page.click('[data-elevate-ticket="T-1"]');
     await sleep(300);
     expect(h.api.requests).toEqual([]);
-    expect(await refused.context.cookies()).toEqual([]);
+    expect(await contextCookies(refused.context)).toEqual([]);
 
     const optedOut = await open({ globalPrivacyControl: false }, { path: '/gpc-off', init: gpc });
     await optedOut.page.click('[data-elevate-ticket="T-2"]');

@@ -1,6 +1,6 @@
 // The core tracker in real Chromium, on the built dist/ files: the same specs for the script tag and the npm build.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { BUILDS, sleep, startHarness, trackerCookies, trackerPage, type Harness, type OpenedPage } from '../support/harness.ts';
+import { BUILDS, contextCookies, sleep, startHarness, trackerCookies, trackerPage, type Harness, type OpenedPage } from '../support/harness.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const TILES = `
@@ -103,7 +103,7 @@ describe.each(BUILDS)('%s build', (build) => {
     await Promise.all([page.waitForURL('**/next'), page.click('#leave')]);
     await page.waitForFunction(() => (window as any).elevateTracker?.click);
     expect(await keysOf()).toEqual(first);
-    const cookies = await context.cookies();
+    const cookies = await contextCookies(context);
     const customer = cookies.find((cookie) => cookie.name == 'elevate_customer_key')!;
     const session = cookies.find((cookie) => cookie.name == 'elevate_session_key')!;
     expect(customer.value).toBe(first.customerKey);
@@ -222,7 +222,7 @@ describe.each(BUILDS)('%s build', (build) => {
         .toEqual({ name: 'ElevateConfigError', option: 'clusterId', message, isTyped: true });
     }
     expect(h.api.requests).toEqual([]);
-    expect(await opened.context.cookies()).toEqual([]);
+    expect(await contextCookies(opened.context)).toEqual([]);
   });
 
   it('destroy() removes every listener: clicks are no longer sent', async () => {
@@ -292,7 +292,7 @@ describe('script tag', () => {
     await opened.page.click('#t');
     const [click] = await h.api.waitFor(1, { type: 'click' });
     expect(click).toMatchObject({ ticket: 'T-custom', query: { market: 'SE' } });
-    const cookies = await opened.context.cookies();
+    const cookies = await contextCookies(opened.context);
     expect(cookies.map((cookie) => cookie.name).sort()).toEqual(['ck', 'sk']);
     const minutes = (cookies.find((cookie) => cookie.name == 'sk')!.expires * 1000 - Date.now()) / 60_000;
     expect(minutes).toBeGreaterThan(4);

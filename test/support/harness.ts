@@ -3,7 +3,7 @@
 import { createServer, type Server } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Cookie, type Page } from 'playwright';
 import { inject } from 'vitest';
 import { createElevateStandIn } from '../../demo/elevate-standin.mjs';
 import { CHROMIUM_ARGS } from './chromium.mjs';
@@ -152,8 +152,18 @@ export async function startHarness(launchArgs: string[] = []): Promise<Harness> 
 }
 
 /** The tracker cookies of a context, by name. */
+/**
+ * The context's cookies as its pages last wrote them. A page's `document.cookie` writes reach the browser's cookie
+ * store without being waited for, and a read on the page waits for them; so each page reads first, or a deletion
+ * just made can still show here (https://github.com/microsoft/playwright/pull/2333).
+ */
+export async function contextCookies(context: BrowserContext): Promise<Cookie[]> {
+  await Promise.all(context.pages().map((page) => page.evaluate(() => document.cookie).catch(() => 'closed or navigating')));
+  return context.cookies();
+}
+
 export async function trackerCookies(context: BrowserContext): Promise<Record<string, string>> {
-  const cookies = await context.cookies();
+  const cookies = await contextCookies(context);
   return Object.fromEntries(cookies.filter((cookie) => cookie.name.startsWith('elevate_')).map((cookie) => [cookie.name, cookie.value]));
 }
 
