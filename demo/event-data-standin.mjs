@@ -6,7 +6,7 @@ import { createServer } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 
-/** @typedef {{ jid: string, kind: 'remove' | 'export', customerKey: string, createdAt: number, steps: string[] }} StandInJob */
+/** @typedef {{ jid: string, kind: 'remove' | 'export', customerKey: string, createdAt: number, steps: string[], shown: number }} StandInJob */
 /** @typedef {{ method: string, prefix: string, endpoint: string, query: Record<string, string>, status: number }} StandInRequest */
 
 const PATH = /^\/api\/(v2|admin\/v3|admin\/v4)\/event-data\/([a-z-]+)$/;
@@ -20,7 +20,7 @@ const ENDPOINTS = new Map([
 /**
  * @param {object} [options]
  * @param {string} [options.apiKey] The only Api-Key accepted. Defaults to `'test-api-key'`.
- * @param {number} [options.stepMs] Milliseconds a job spends in each status. Defaults to `300`.
+ * @param {number} [options.stepMs] Milliseconds a job spends in each status at least. Defaults to `300`.
  * @param {string[]} [options.steps] Statuses every new job goes through. Defaults to `['created', 'waiting', 'running', 'done']`.
  */
 export function createEventDataStandIn({ apiKey = 'test-api-key', stepMs = 300, steps = ['created', 'waiting', 'running', 'done'] } = {}) {
@@ -32,9 +32,14 @@ export function createEventDataStandIn({ apiKey = 'test-api-key', stepMs = 300, 
   /** @type {import('node:http').Server | undefined} */
   let server;
 
-  /** Status from the job's age: no timers to clean up. */
-  const statusOf = (/** @type {StandInJob} */ job) =>
-    job.steps[Math.min(Math.floor((Date.now() - job.createdAt) / stepMs), job.steps.length - 1)];
+  /**
+   * Status from the job's age (no timers to clean up), moving on at most one status between two answers: a client
+   * polling it sees every status, however slow its polls.
+   */
+  const statusOf = (/** @type {StandInJob} */ job) => {
+    job.shown = Math.min(Math.floor((Date.now() - job.createdAt) / stepMs), job.shown + 1, job.steps.length - 1);
+    return job.steps[job.shown];
+  };
 
   /**
    * Answers the event-data endpoints under all three prefixes.
@@ -61,7 +66,7 @@ export function createEventDataStandIn({ apiKey = 'test-api-key', stepMs = 300, 
     const value = url.searchParams.get(route.param);
     if (!value) return send(400, { message: `Invalid or missing required arguments: ${route.param}.` });
     if (route.kind) {
-      const job = { jid: randomUUID(), kind: route.kind, customerKey: value, createdAt: Date.now(), steps: [...steps] };
+      const job = { jid: randomUUID(), kind: route.kind, customerKey: value, createdAt: Date.now(), steps: [...steps], shown: -1 };
       jobs.set(job.jid, job);
       return send(200, { jid: job.jid, status: statusOf(job) });
     }

@@ -63,6 +63,8 @@ export interface EventDataClient {
 
 const OPTION_NAMES = ['clusterId', 'apiBase', 'apiKey', 'apiVersion', 'timeoutMs', 'retries', 'retryDelayMs', 'fetch'];
 const API_VERSIONS: readonly string[] = ['v2', 'admin/v3', 'admin/v4'];
+/** When Elevate retires (retired) each older version: v2 is the one the spec documents. */
+const END_OF_LIFE: Partial<Record<EventDataApiVersion, string>> = { v2: '2024-04-30', 'admin/v3': '2026-12-31' };
 const DNS_LABEL = /^[a-z\d](?:[a-z\d-]{0,61}[a-z\d])?$/i;
 const LOCAL_HOSTS = ['localhost', '127.0.0.1', '[::1]'];
 // Visible ASCII only: fetch rejects other header values with a message that quotes the value, i.e. the key.
@@ -171,8 +173,9 @@ export function createEventDataClient(options: EventDataClientOptions): EventDat
       return { error: new EventDataError('bad-credentials', `${label} was refused (HTTP ${status}): ${serverMessage || 'Incorrect cluster credentials.'} Check the API key (ELEVATE_API_KEY) and the cluster.`, details), isRetryable: false };
     }
     const said = serverMessage ? `: ${serverMessage}` : '';
-    // The spec's v2 API reached end of life on 2024-04-30; a 404 there most likely means it is gone.
-    const hint = (status == 404 || status == 410) && apiVersion == 'v2' ? ' (the v2 API reached end of life on 2024-04-30: try a newer apiVersion, e.g. "admin/v4")' : '';
+    // A 404 from a retired API version most likely means it is gone.
+    const endOfLife = END_OF_LIFE[apiVersion];
+    const hint = (status == 404 || status == 410) && endOfLife ? ` (the ${apiVersion} API's end of life is ${endOfLife}: try apiVersion "admin/v4")` : '';
     return { error: new EventDataError('server', `${label} failed (HTTP ${status})${said}${hint}`, details), isRetryable: status >= 500 || status == 429 };
   }
 

@@ -75,11 +75,8 @@ describe('commands', () => {
     expect(code).toBe(0);
     const [jid] = [...standIn.jobs.keys()];
     expect(stdout).toBe(`Remove job ${jid}: done\n`);
-    const lines = stderr.trimEnd().split('\n');
-    expect(lines[0]).toBe(`Remove job ${jid}: created`);
-    expect(lines.at(-1)).toBe(`Remove job ${jid}: done`);
-    expect(lines.length).toBeGreaterThanOrEqual(3);
-    expect(new Set(lines).size).toBe(lines.length);
+    // The stand-in moves on one status at most between two answers: each change shows, once and in order.
+    expect(stderr).toBe(['created', 'waiting', 'running', 'done'].map((status) => `Remove job ${jid}: ${status}\n`).join(''));
   });
 
   it('prints its version', async () => {

@@ -159,10 +159,14 @@ describe('errors', () => {
   it('times out a request that gets no answer, retrying it', async () => {
     const silent = await startSilentServer();
     try {
-      const error = await rejectionOf(createClient({ apiBase: silent.base, timeoutMs: 50, retries: 1 }).getJobStatus('j1'));
+      // Attempts are counted as they leave: on a loaded machine one can time out before the server sees it.
+      let attempts = 0;
+      const fetch = ((url: string, init: RequestInit) => { attempts++; return globalThis.fetch(url, init); }) as typeof globalThis.fetch;
+      const error = await rejectionOf(createClient({ apiBase: silent.base, timeoutMs: 50, retries: 1, fetch }).getJobStatus('j1'));
       expect(error.code).toBe('timeout');
       expect(error.message).toBe(`GET ${silent.base}/api/v2/event-data/job-status got no answer within 50 ms (after 2 attempts)`);
-      expect(silent.requests).toBe(2);
+      expect(attempts).toBe(2);
+      expect(silent.requests).toBeLessThanOrEqual(2);
     } finally {
       await silent.close();
     }
@@ -173,13 +177,17 @@ describe('errors', () => {
     expect(await rejectionOf(createClient({ fetch }).getJobStatus('j1'))).toMatchObject({ code: 'invalid-response', status: 200 });
   });
 
-  it('hints at the retired v2 API on 404, without retrying', async () => {
+  it.each([
+    ['v2', ` (the v2 API's end of life is 2024-04-30: try apiVersion "admin/v4")`],
+    ['admin/v3', ` (the admin/v3 API's end of life is 2026-12-31: try apiVersion "admin/v4")`],
+    ['admin/v4', ''],
+  ] as const)('on 404 from %s, hints at the version\'s end of life if it has one, without retrying', async (apiVersion, hint) => {
     let requests = 0;
     const fetch = ((url: string, init: RequestInit) => { requests++; return globalThis.fetch(url, init); }) as typeof globalThis.fetch;
-    const error = await rejectionOf(createClient({ apiBase: `${apiBase}/gone`, fetch }).getJobStatus('j1'));
+    const error = await rejectionOf(createClient({ apiBase: `${apiBase}/gone`, apiVersion, fetch }).getJobStatus('j1'));
     expect(error).toMatchObject({ code: 'server', status: 404 });
     expect(requests).toBe(1);
-    expect(error.message).toContain('the v2 API reached end of life on 2024-04-30: try a newer apiVersion, e.g. "admin/v4"');
+    expect(error.message).toBe(`GET ${apiBase}/gone/api/${apiVersion}/event-data/job-status failed (HTTP 404): Not found.${hint}`);
   });
 });
 
@@ -190,14 +198,11 @@ describe('waitForJob', () => {
     const seen: EventDataJob[] = [];
     const job = await client.waitForJob(jid, { intervalMs: 5, onProgress: (progress) => seen.push(progress) });
     expect(job).toEqual({ jid, status: 'done' });
-    const statuses = seen.map(({ status }) => status);
-    expect(statuses[0]).toBe('created');
-    expect(statuses.at(-1)).toBe('done');
-    // In order, no repeats; polls may fall between steps and skip one.
-    const steps = statuses.map((status) => ['created', 'waiting', 'running', 'done'].indexOf(status));
-    expect(steps).not.toContain(-1);
-    expect(steps).toEqual([...new Set(steps)].sort((a, b) => a - b));
-    expect(seen.every((progress) => progress.jid === jid)).toBe(true);
+    // The stand-in moves on one status at most between two answers: each change after the job's creation shows, once
+    // and in order ('created' too, when the first poll comes before the job moves on).
+    const statuses = ['created', 'waiting', 'running', 'done'];
+    expect(seen.length).toBeGreaterThanOrEqual(3);
+    expect(seen).toEqual(statuses.slice(statuses.length - seen.length).map((status) => ({ jid, status })));
   });
 
   it('rejects with job-failed when the job ends in error', async () => {
