@@ -221,16 +221,16 @@ describe('waitForJob', () => {
     const client = createClient();
     const { jid } = await client.createRemoveCustomerJob('c1');
     standIn.jobs.get(jid)!.steps = ['quarantined'];
-    const error = await rejectionOf(client.waitForJob(jid, { intervalMs: 5, timeoutMs: 100 }));
-    expect(error).toMatchObject({ code: 'timeout', message: `Job ${jid} was not done within 100 ms; last status: quarantined` });
+    const error = await rejectionOf(client.waitForJob(jid, { intervalMs: 5, timeoutMs: 400 }));
+    expect(error).toMatchObject({ code: 'timeout', message: `Job ${jid} was not done within 400 ms; last status: quarantined` });
   });
 
   it('says, when it gives up on a job still waiting, that Elevate runs jobs from the next day and how to check later', async () => {
     const client = createClient();
     const { jid } = await client.createRemoveCustomerJob('c1');
     standIn.jobs.get(jid)!.steps = ['waiting'];
-    const error = await rejectionOf(client.waitForJob(jid, { intervalMs: 5, timeoutMs: 100 }));
-    expect(error).toMatchObject({ code: 'timeout', message: `Job ${jid} was not done within 100 ms; last status: waiting. Elevate runs jobs `
+    const error = await rejectionOf(client.waitForJob(jid, { intervalMs: 5, timeoutMs: 400 }));
+    expect(error).toMatchObject({ code: 'timeout', message: `Job ${jid} was not done within 400 ms; last status: waiting. Elevate runs jobs `
       + `from the day after they were created, so it goes on: check it later with getJobStatus (CLI: elevate-tracker job-status ${jid})` });
   });
 
