@@ -20,10 +20,13 @@ const ENDPOINTS = new Map([
 /**
  * @param {object} [options]
  * @param {string} [options.apiKey] The only Api-Key accepted. Defaults to `'test-api-key'`.
- * @param {number} [options.stepMs] Milliseconds a job spends in each status at least. Defaults to `300`.
+ * @param {number} [options.stepMs] Milliseconds a job spends in each status. Defaults to `300`.
  * @param {string[]} [options.steps] Statuses every new job goes through. Defaults to `['created', 'waiting', 'running', 'done']`.
+ * @param {boolean} [options.everyStatus] Moves a job on at most one status between two answers, so that a client
+ *   polling it sees every status however slow its polls (for tests). Defaults to `false`: the status follows the
+ *   job's age only, as on a cluster.
  */
-export function createEventDataStandIn({ apiKey = 'test-api-key', stepMs = 300, steps = ['created', 'waiting', 'running', 'done'] } = {}) {
+export function createEventDataStandIn({ apiKey = 'test-api-key', stepMs = 300, steps = ['created', 'waiting', 'running', 'done'], everyStatus = false } = {}) {
   /** @type {Map<string, StandInJob>} Tests may edit a job's `steps`, e.g. to end it in `error`. */
   const jobs = new Map();
   /** @type {StandInRequest[]} Every request handled, in order. */
@@ -32,12 +35,10 @@ export function createEventDataStandIn({ apiKey = 'test-api-key', stepMs = 300, 
   /** @type {import('node:http').Server | undefined} */
   let server;
 
-  /**
-   * Status from the job's age (no timers to clean up), moving on at most one status between two answers: a client
-   * polling it sees every status, however slow its polls.
-   */
+  /** Status from the job's age (no timers to clean up); with `everyStatus`, one status on from the last answer at most. */
   const statusOf = (/** @type {StandInJob} */ job) => {
-    job.shown = Math.min(Math.floor((Date.now() - job.createdAt) / stepMs), job.shown + 1, job.steps.length - 1);
+    const byAge = Math.floor((Date.now() - job.createdAt) / stepMs);
+    job.shown = Math.min(byAge, everyStatus ? job.shown + 1 : byAge, job.steps.length - 1);
     return job.steps[job.shown];
   };
 

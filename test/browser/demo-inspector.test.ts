@@ -4,7 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { afterEach, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright';
 import { useDemo } from '../support/demo.ts';
-import { contextCookies } from '../support/harness.ts';
+import { contextCookies, trackerCookies } from '../support/harness.ts';
 
 const running = useDemo();
 const contexts: BrowserContext[] = [];
@@ -187,7 +187,7 @@ it('shows the outbox a page left behind offline, and empties it when the next pa
 it('consent: pending holds clicks, granted sends them, denied deletes the cookies, forget returns the key', async () => {
   const { context, store, inspector } = await openStoreAndInspector();
   expect(await store.locator('#demo-bar [data-consent]').allTextContents()).toEqual(['granted', 'pending', 'denied']);
-  const elevateCookies = async () => Object.keys(await cookiesOf(context)).filter((name) => name.startsWith('elevate_')).sort();
+  const elevateCookies = async () => Object.keys(await trackerCookies(context)).sort();
 
   // Pending (no choice yet): the click is held in the page, nothing stored or sent.
   expect(await store.getByRole('button', { name: 'pending' }).getAttribute('aria-pressed')).toBe('true');

@@ -151,7 +151,6 @@ export async function startHarness(launchArgs: string[] = []): Promise<Harness> 
   };
 }
 
-/** The tracker cookies of a context, by name. */
 /**
  * The context's cookies as its pages last wrote them. A page's `document.cookie` writes reach the browser's cookie
  * store without being waited for, and a read on the page waits for them; so each page reads first, or a deletion
@@ -162,6 +161,7 @@ export async function contextCookies(context: BrowserContext): Promise<Cookie[]>
   return context.cookies();
 }
 
+/** The tracker cookies of a context, by name. */
 export async function trackerCookies(context: BrowserContext): Promise<Record<string, string>> {
   const cookies = await contextCookies(context);
   return Object.fromEntries(cookies.filter((cookie) => cookie.name.startsWith('elevate_')).map((cookie) => [cookie.name, cookie.value]));

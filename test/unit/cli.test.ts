@@ -10,7 +10,7 @@ import { closedPort } from '../support/ports.ts';
 
 const KEY = 'pk-SECRET-cli-0815';
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
-const standIn = createEventDataStandIn({ apiKey: KEY, stepMs: 30 });
+const standIn = createEventDataStandIn({ apiKey: KEY, stepMs: 30, everyStatus: true });
 // A second stand-in whose jobs end in error.
 const failing = createEventDataStandIn({ apiKey: KEY, stepMs: 30, steps: ['created', 'running', 'error'] });
 const dir = mkdtempSync(join(tmpdir(), 'elevate-cli-'));
@@ -75,7 +75,7 @@ describe('commands', () => {
     expect(code).toBe(0);
     const [jid] = [...standIn.jobs.keys()];
     expect(stdout).toBe(`Remove job ${jid}: done\n`);
-    // The stand-in moves on one status at most between two answers: each change shows, once and in order.
+    // The stand-in moves on one status at most between two answers (everyStatus): each change shows, once and in order.
     expect(stderr).toBe(['created', 'waiting', 'running', 'done'].map((status) => `Remove job ${jid}: ${status}\n`).join(''));
   });
 

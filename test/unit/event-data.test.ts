@@ -9,7 +9,7 @@ import { createEventDataStandIn } from '../../demo/event-data-standin.mjs';
 import { closedPort } from '../support/ports.ts';
 
 const KEY = 'pk-SECRET-4711-test';
-const standIn = createEventDataStandIn({ apiKey: KEY, stepMs: 20 });
+const standIn = createEventDataStandIn({ apiKey: KEY, stepMs: 20, everyStatus: true });
 let apiBase = '';
 
 beforeAll(async () => { apiBase = await standIn.listen(); });
@@ -191,6 +191,24 @@ describe('errors', () => {
   });
 });
 
+describe('stand-in', () => {
+  it('gives a job the status of its age; with everyStatus, one status on from its last answer at most', async () => {
+    const byAge = createEventDataStandIn({ apiKey: KEY, stepMs: 5 });
+    const base = await byAge.listen();
+    try {
+      for (const [standInBase, expected] of [[base, ['done', 'done']], [apiBase, ['waiting', 'running']]]) {
+        const client = createClient({ apiBase: standInBase });
+        const { jid, status } = await client.createRemoveCustomerJob('c1');
+        expect(status).toBe('created');
+        await new Promise((resolve) => setTimeout(resolve, 100)); // past the last status for both
+        expect([(await client.getJobStatus(jid)).status, (await client.getJobStatus(jid)).status]).toEqual(expected);
+      }
+    } finally {
+      await byAge.close();
+    }
+  });
+});
+
 describe('waitForJob', () => {
   it('polls until done, reporting each status change once', async () => {
     const client = createClient();
@@ -198,7 +216,7 @@ describe('waitForJob', () => {
     const seen: EventDataJob[] = [];
     const job = await client.waitForJob(jid, { intervalMs: 5, onProgress: (progress) => seen.push(progress) });
     expect(job).toEqual({ jid, status: 'done' });
-    // The stand-in moves on one status at most between two answers: each change after the job's creation shows, once
+    // The stand-in moves on one status at most between two answers (everyStatus): each change after the job's creation shows, once
     // and in order ('created' too, when the first poll comes before the job moves on).
     const statuses = ['created', 'waiting', 'running', 'done'];
     expect(seen.length).toBeGreaterThanOrEqual(3);
