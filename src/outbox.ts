@@ -20,8 +20,11 @@ export interface Outbox {
   send(url: string, body?: string): void;
   /** Sends what is due (also when the browser comes back online). */
   flush(): void;
-  /** Takes over what pages that went away left in storage. */
-  adopt(): void;
+  /**
+   * The page is here (again, after `release`): sends from now on, and takes over what pages that went away left in
+   * storage (unless `canTake` is false: without consent, what is stored stays there).
+   */
+  adopt(canTake?: boolean): void;
   /**
    * The page is hidden or going away: beacons what can go now and stores the rest for the next page (unless
    * `canStore` is false: without consent, what is left stays with the page).
@@ -232,10 +235,11 @@ export function createOutbox(debug: Debug): Outbox {
 
     flush,
 
-    adopt() {
+    adopt(canTake = true) {
       isLeaving = false;
+      if (pending.length) schedule(); // what waited while the page was away (anonymous ones too, without consent)
       // Nearly every page view finds nothing stored: then no lock is asked for (a round-trip to the browser).
-      if (!storedKeys().length) return;
+      if (!canTake || !storedKeys().length) return;
       const take = () => {
         add(takeStored().map((entry) => ({ ...entry, sending: false })));
         schedule();

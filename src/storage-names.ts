@@ -9,8 +9,11 @@ export const OUTBOX_KEY = 'elevate_outbox';
 /** Whether a localStorage key is one of the outbox's. */
 export const isOutboxKey = (key: string | null) => key?.split('.')[0] == OUTBOX_KEY;
 
-/** Cookie holding the Session Management API's sessionId of the current visit, as `{sessionKey}.{sessionId}`. */
-export const SESSION_API_COOKIE = 'elevate_session_api';
+/**
+ * localStorage entry holding the Session Management API's sessionId of the current visit, as `{sessionKey}.{sessionId}`
+ * (not a cookie: any subdomain can set a cookie for the domain, and plant a session of its own).
+ */
+export const SESSION_API_ENTRY = 'elevate_session_api';
 
 /**
  * localStorage entry set and removed at once when consent changes (or `forget()`), so that the site's other tabs

@@ -1,14 +1,16 @@
 import { createCookieJar } from './cookie-jar';
+import { guardMethods } from './guard-methods';
 import { listenForClicks } from './clicks';
 import { CONSENT, rejectUnknownOptions, resolveConfig, type Config, type Consent, type TrackerOptions } from './config';
 import { isCustomerKey, createKeyStore } from './keys';
 import { listen } from './listen';
-import { createDebug, logError } from './log';
+import { toJson } from './json';
+import { createDebug, describe, logError } from './log';
 import { favoriteBody, isTicket, notificationUrl, removalBody, type FavoriteKey, type NotificationType } from './notifications';
 import { createOutbox } from './outbox';
 import type { SessionInfo } from './session-api';
 import { attachSessionApi, type SessionShim } from './session-shim';
-import { CONSENT_SIGNAL, isOutboxKey, SESSION_API_COOKIE } from './storage-names';
+import { CONSENT_SIGNAL, isOutboxKey, SESSION_API_ENTRY } from './storage-names';
 
 /** A running tracker. Methods never throw; after `destroy()` they do nothing. */
 export interface Tracker {
@@ -87,6 +89,8 @@ export function startTracker(config: Config, loadSessionApi: SessionApiLoader): 
   const outbox = createOutbox(debug);
   /** Notifications made while consent is pending, sent if it is granted on this page (with the keys of then). */
   const held: [NotificationType, object?][] = [];
+  /** The customer id given to `identify()` while consent is pending, tied to the session once it is granted. */
+  let heldIdentity: string | undefined;
   const page = globalThis as { [CLICK_OWNER]?: () => void };
   /** The session shim costs nothing unless configured; it starts with consent, and calls wait for it. */
   let shim: Promise<SessionShim | undefined> | undefined;
@@ -102,7 +106,7 @@ export function startTracker(config: Config, loadSessionApi: SessionApiLoader): 
     const isAnonymous = !isGranted() && config.anonymousTracking && config.apiVersion == 'v3';
     if (isGranted() || isAnonymous) {
       outbox.send(notificationUrl(config.apiBase, config.apiVersion, config.market, type, isAnonymous ? undefined : keys),
-        body && JSON.stringify(body));
+        body && toJson(body));
     }
     else if (consent == 'pending' && !isRefusedByBrowser && held.push([type, body]) > MAX_HELD) held.shift();
   }
@@ -122,13 +126,23 @@ export function startTracker(config: Config, loadSessionApi: SessionApiLoader): 
       outbox.adopt();
       held.splice(0).forEach(([type, body]) => notify(type, body));
       const sessionApi = config.sessionApi;
+      // The shim checks consent again at every call: it may be withdrawn before the shim has even loaded.
       shim ??= sessionApi
-        ? loadSessionApi().then((attach) => attach(sessionApi, keys, jar, debug), (error) => void debug('session API:', error))
+        ? loadSessionApi().then((attach) => attach(sessionApi, keys, isGranted, debug), (error) => void debug('session API:', error))
         : undefined;
+      const identity = heldIdentity;
+      heldIdentity = undefined;
+      shim?.then((session) => {
+        session?.follow(); // granted again after a denial: the visit needs its session
+        if (identity) session?.identify(identity);
+      });
     } else if (consent == 'denied' || isRefusedByBrowser) {
       held.length = 0;
+      heldIdentity = undefined;
       outbox.clear();
-      [config.customerKeyCookie, config.sessionKeyCookie, SESSION_API_COOKIE].forEach(cookies.remove);
+      // The session entry's name is also that of the cookie older versions kept it in.
+      [config.customerKeyCookie, config.sessionKeyCookie, SESSION_API_ENTRY].forEach(cookies.remove);
+      try { localStorage.removeItem(SESSION_API_ENTRY); } catch { /* no storage: nothing stored */ }
     }
   }
 
@@ -160,7 +174,7 @@ export function startTracker(config: Config, loadSessionApi: SessionApiLoader): 
   /** The tab is back, or restored from the back/forward cache: another tab may have rotated the keys. */
   const resume = () => {
     keys.load();
-    if (isGranted()) outbox.adopt();
+    outbox.adopt(isGranted());
   };
   const suspend = (isLeaving?: boolean) => {
     keys.persist();
@@ -220,7 +234,7 @@ export function startTracker(config: Config, loadSessionApi: SessionApiLoader): 
   applyConsent();
 
   debug('started', keys);
-  return {
+  return guardMethods<Tracker>({
     get customerKey() { return keys.customerKey; },
     get sessionKey() { return keys.sessionKey; },
     click,
@@ -238,7 +252,7 @@ export function startTracker(config: Config, loadSessionApi: SessionApiLoader): 
     removeRecentlyViewed: (productKeys) => notifyActivity('remove-recently-viewed', removalBody('productKeys', productKeys), true),
     setCustomerKey(key) {
       if (!stops.length) return;
-      if (!isCustomerKey(key)) return logError(`setCustomerKey: ${JSON.stringify(key)} is not a secret customer-bound key of 1-256 URL-safe characters (never an e-mail).`);
+      if (!isCustomerKey(key)) return logError(`setCustomerKey: ${describe(key)} is not a secret customer-bound key of 1-256 URL-safe characters (never an e-mail).`);
       keys.customerKey = key;
       keys.persist();
     },
@@ -253,12 +267,13 @@ export function startTracker(config: Config, loadSessionApi: SessionApiLoader): 
     },
     identify(customerId) {
       if (isGranted()) shim?.then((session) => stops.length && session?.identify(customerId));
+      else if (consent == 'pending' && !isRefusedByBrowser) heldIdentity = customerId;
     },
     get session() {
       return Promise.resolve(shim).then((session) => session?.session);
     },
     setConsent(value) {
-      if (!CONSENT.test(value)) return logError(`setConsent: ${JSON.stringify(value)} is not "granted", "pending" or "denied".`);
+      if (typeof value != 'string' || !CONSENT.test(value)) return logError(`setConsent: ${describe(value)} is not "granted", "pending" or "denied".`);
       consent = value;
       if (!stops.length) return;
       applyConsent();
@@ -274,5 +289,5 @@ export function startTracker(config: Config, loadSessionApi: SessionApiLoader): 
       tellOtherTabs('forget');
       return customerKey;
     },
-  };
+  });
 }

@@ -183,6 +183,15 @@ export const readConsent = () => {
   return value == 'granted' || value == 'denied' ? value : 'pending';
 };
 
+/** The visit's Session API session as the tracker keeps it in localStorage (`{sessionKey}.{sessionId}`), if any. */
+export function readSessionApiEntry() {
+  try {
+    return localStorage.getItem('elevate_session_api') ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * The tracker's outbox: notifications it could not deliver yet, left by pages that went away.
  * @returns {{ entries: { url: string, body?: string, at: number, tries: number, due: number }[], error?: string }}

@@ -1,7 +1,7 @@
 // The inspector page: every request the stand-ins receive (live), this origin's keys, cookies and outbox, and the
 // stand-ins' fault switches. It runs no tracker, so it can watch the outbox without taking it over.
 import {
-  CONSENT_COOKIE, cell, clock, describeRequest, describeUrl, explainTicket, readCookies, readOutbox, readSetup, relative,
+  CONSENT_COOKIE, cell, clock, describeRequest, describeUrl, explainTicket, readCookies, readOutbox, readSessionApiEntry, readSetup, relative,
   shortKey, showRows, watchLog,
 } from './inspect.js';
 
@@ -74,12 +74,12 @@ function showStorage() {
   const cookies = readCookies();
   const outbox = readOutbox();
   // Redrawn only on a change, so that a person can select text in the tables.
-  const snapshot = JSON.stringify([cookies, outbox, Math.floor(Date.now() / 1000)]);
+  const snapshot = JSON.stringify([cookies, outbox, readSessionApiEntry(), Math.floor(Date.now() / 1000)]);
   if (snapshot == shownStorage) return;
   shownStorage = snapshot;
   $('cookie-customer-key').textContent = cookies.elevate_customer_key ?? '(no cookie)';
   $('cookie-session-key').textContent = cookies.elevate_session_key ?? '(no cookie)';
-  $('cookie-session-api').textContent = cookies.elevate_session_api?.split('.').slice(1).join('.') || '(no session yet)';
+  $('cookie-session-api').textContent = readSessionApiEntry()?.split('.').slice(1).join('.') || '(no session yet)';
   $('cookie-consent').textContent = cookies[CONSENT_COOKIE] ? `${cookies[CONSENT_COOKIE]} (recorded by the site)` : 'pending (no choice yet)';
   const names = Object.keys(cookies).sort();
   showRows($('cookies'), names.map((name) => ({ id: `${name}=${cookies[name]}`, cells: [cell(name, { className: 'nowrap' }), cell(cookies[name])] })),
