@@ -4,7 +4,7 @@
  * takes its place. Never throws into the page: a bad option is one console.error, and nothing else happens.
  */
 import { attributeOf, isBooleanOption, optionNames, resolveConfig } from './config';
-import { logError } from './log';
+import { describe, logError } from './log';
 import { startTracker, type Tracker } from './tracker';
 
 type ScriptTracker = Tracker & { push(...commands: unknown[]): void };
@@ -36,10 +36,18 @@ function readOptions(script: HTMLScriptElement) {
   return options;
 }
 
-function run(tracker: any, command: unknown) {
-  const [method, ...args] = Array.isArray(command) ? command : [''];
-  if (method != 'push' && typeof tracker[method] == 'function') tracker[method](...args);
-  else logError(`unknown command ${JSON.stringify(command)}; e.g. push(['end'])`);
+/** Runs one command, `['click', ticket]`: only the tracker's own methods (never `__defineGetter__` and its kin). */
+function run(tracker: object, command: unknown) {
+  let method = command;
+  try {
+    if (Array.isArray(command)) {
+      const [name, ...args] = command;
+      method = name;
+      const own = Object.getOwnPropertyDescriptor(tracker, name as PropertyKey)?.value;
+      if (name != 'push' && typeof own == 'function') return void own(...args);
+    }
+  } catch { /* unreadable (a revoked Proxy): reported below */ }
+  logError(`unknown command ${describe(method)}; e.g. push(['end'])`);
 }
 
 function start(queue: unknown) {
@@ -50,12 +58,14 @@ function start(queue: unknown) {
   if (config.sessionApi && !script.src) throw new Error('data-session-api needs <script src=".../elevate-tracker.min.js">.');
   const tracker = startTracker(config, async () =>
     (await import(new URL('elevate-tracker.session.js', script.src).href)).attachSessionApi) as ScriptTracker;
-  tracker.push = (...commands) => commands.forEach((command) => run(tracker, command));
+  // Each command on its own: one that fails never stops the next.
+  const runAll = (commands: unknown[]) => commands.forEach((command) => run(tracker, command));
+  tracker.push = (...commands) => runAll(commands);
   if (queue && !Array.isArray(queue)) {
     logError(`window.${GLOBAL} is taken by something else: the tracker runs without it.`);
   } else {
     page[GLOBAL] = Object.assign(tracker, { [PUBLISHED]: true });
-    tracker.push(...(queue as unknown[] | undefined) || []);
+    runAll((queue as unknown[] | undefined) || []);
   }
 }
 
