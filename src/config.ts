@@ -1,4 +1,5 @@
 import type { SessionApiOptions } from './session-shim';
+import { describe } from './log';
 
 /** Options of `createTracker` and the script tag (each option has a kebab-case `data-*` twin). */
 export interface TrackerOptions {
@@ -56,14 +57,24 @@ const COOKIE_NAME = /^[\w!#$%&'*+.^`|~-]{1,64}$/;
 /** The three consent states. */
 export const CONSENT = /^(granted|pending|denied)$/;
 
-/** An https URL (http only on localhost) that a path can be appended to. */
-function isBaseUrl(value: string) {
+/**
+ * An https URL (http only on localhost) that a path can be appended to. The string is checked as well as the parsed
+ * URL, which forgives what the string keeps and the request then carries: surrounding spaces, a bare `?` or `#`,
+ * `https://:pw@host` (a password without a user name).
+ */
+function isBaseUrl(value: unknown) {
   try {
-    const url = new URL(value);
-    return (url.protocol == 'https:' || (url.protocol == 'http:' && /^(localhost|127\.0\.0\.1|\[::1\])$/.test(url.hostname)))
-      && !url.search && !url.hash && !url.username;
+    const url = new URL(value as string);
+    return typeof value == 'string' && !/[\s\0-\x1f?#]/.test(value) && !url.username && !url.password
+      && (url.protocol == 'https:' || (url.protocol == 'http:' && /^(localhost|127\.0\.0\.1|\[::1\])$/.test(url.hostname)));
   } catch { /* not a URL */ }
 }
+
+/**
+ * `object[name]` if it is the object's own: a library on the page that pollutes `Object.prototype` (`apiBase`,
+ * `globalPrivacyControl`, `baseUrl`, even `hasOwnProperty`…) must not configure the tracker.
+ */
+const own = (object: object, name: string): any => Object.getOwnPropertyDescriptor(object, name) && (object as any)[name];
 
 /** Every option: its default, its rule and an example of a valid value, which the messages quote. */
 const options: Record<keyof TrackerOptions, [defaultValue: unknown, rule: RegExp | ((value: any) => unknown), example: string]> = {
@@ -74,9 +85,9 @@ const options: Record<keyof TrackerOptions, [defaultValue: unknown, rule: RegExp
   cookieDomain: [, /^\.?[a-z\d-]+(\.[a-z\d-]+)*$/i, '"example.com"'],
   customerKeyCookie: ['elevate_customer_key', COOKIE_NAME, '"elevate_ck"'],
   sessionKeyCookie: ['elevate_session_key', COOKIE_NAME, '"elevate_sk"'],
-  sessionTimeout: [30, (value) => value === +value && value > 0 && value <= 1440, '30 (minutes, at most 1440)'],
+  sessionTimeout: [30, (value) => typeof value == 'number' && value > 0 && value <= 1440, '30 (minutes, at most 1440)'],
   debug: [false, (value) => value === !!value, 'true'],
-  sessionApi: [, (value) => isBaseUrl(value.baseUrl ?? value), '"https://shop.example/session-api"'],
+  sessionApi: [, (value) => isBaseUrl(typeof value == 'string' ? value : own(value, 'baseUrl')), '"https://shop.example/session-api"'],
   consent: ['granted', CONSENT, '"pending"'],
   globalPrivacyControl: [true, (value) => value === !!value, 'false'],
   serverKeyCookies: [false, (value) => value === !!value, 'true'],
@@ -91,12 +102,12 @@ export const optionNames = Object.keys(options) as (keyof TrackerOptions)[];
 export const isBooleanOption = (name: keyof TrackerOptions) => typeof options[name][0] == 'boolean';
 
 /** `clusterId` → `data-cluster-id`, so a message names both ways of setting an option. */
-const attributeOf = (name: string) => 'data-' + name.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());
+export const attributeOf = (name: string) => 'data-' + name.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());
 
 /** Catches a misspelt option from npm users (the script tag reads only known attributes). */
 export function rejectUnknownOptions(given: object): void {
-  for (const name in given) {
-    if (!(name in options)) throw new ElevateConfigError(name, `Unknown option ${name}; known options: ${optionNames.join(', ')}.`);
+  for (const name of Object.keys(given)) {
+    if (!own(options, name)) throw new ElevateConfigError(name, `Unknown option ${name}; known options: ${optionNames.join(', ')}.`);
   }
 }
 
@@ -105,12 +116,12 @@ export function resolveConfig(given: TrackerOptions): Config {
   const config: Record<string, any> = {};
   for (const name of optionNames) {
     const [defaultValue, rule, example] = options[name];
-    const value = config[name] = given[name] ?? defaultValue;
+    const value = config[name] = own(given, name) ?? defaultValue;
     // clusterId is optional only next to apiBase; cookieDomain is optional.
-    const isRequired = name == 'market' || (name == 'clusterId' && given.apiBase == null);
+    const isRequired = name == 'market' || (name == 'clusterId' && own(given, 'apiBase') == null);
     const isValid = () => (typeof rule == 'function' ? rule(value) : typeof value == 'string' && rule.test(value));
     if (value === undefined ? isRequired : !isValid()) {
-      throw new ElevateConfigError(name, `Option ${name} (${attributeOf(name)}) is ${value === undefined ? 'missing' : `invalid: ${typeof value == 'string' ? JSON.stringify(value) : value}`}. Example: ${example}.`);
+      throw new ElevateConfigError(name, `Option ${name} (${attributeOf(name)}) is ${value === undefined ? 'missing' : `invalid: ${describe(value)}`}. Example: ${example}.`);
     }
   }
   // Only a DNS label becomes part of the host name, so no config can point requests at another host.
@@ -118,6 +129,10 @@ export function resolveConfig(given: TrackerOptions): Config {
   config.apiBase = config.apiBase?.replace(/\/+$/, '')
     ?? `https://${config.clusterId}.${config.apiVersion == 'v3' ? 'elevate-api.cloud' : 'api.esales.apptus.cloud'}`;
   config.sessionTimeout *= 60_000;
-  if (typeof config.sessionApi == 'string') config.sessionApi = { baseUrl: config.sessionApi };
+  // A copy with every field the shim reads, so that none of them is looked up on Object.prototype later.
+  const sessionApi = typeof config.sessionApi == 'string' ? { baseUrl: config.sessionApi } : config.sessionApi;
+  if (sessionApi) {
+    config.sessionApi = { baseUrl: own(sessionApi, 'baseUrl'), tenantId: own(sessionApi, 'tenantId'), agentId: own(sessionApi, 'agentId') };
+  }
   return config as Config;
 }

@@ -3,49 +3,76 @@
  * Reads the options from its own `data-*` attributes, replays the commands queued in `window.elevateTracker` and
  * takes its place. Never throws into the page: a bad option is one console.error, and nothing else happens.
  */
-import { isBooleanOption, optionNames, resolveConfig } from './config';
-import { logError } from './log';
+import { attributeOf, isBooleanOption, optionNames, resolveConfig } from './config';
+import { describe, logError } from './log';
 import { startTracker, type Tracker } from './tracker';
 
-/** `['click', ticket]`: a method name and its arguments. */
-type Command = [method: string, ...args: unknown[]];
+type ScriptTracker = Tracker & { push(...commands: unknown[]): void };
 
 const GLOBAL = 'elevateTracker';
-const page = window as any;
-const queue = page[GLOBAL];
+/** Marks the tracker this file publishes, so that a second copy knows it: markup cannot set a Symbol-keyed property. */
+const PUBLISHED = Symbol.for('elevate-tracker.script');
+const page = window as unknown as Record<string | symbol, any>;
 
-/** Options from `data-*` (`dataset` camel-cases them): an empty `data-debug` means true, numbers are parsed. */
-function readOptions(script: HTMLElement | null) {
+/**
+ * The tracker's own `<script>`, through the getter Document defines: markup can shadow `document.currentScript`
+ * itself (`<img name="currentScript">`; named elements are properties of `document`). There is no guess such as
+ * `querySelector('script[src*="elevate-tracker"]')` when it is unknown: an inert script inserted by page content
+ * (`innerHTML`) would win it.
+ */
+function findOwnScript(): HTMLScriptElement {
+  const script = Object.getOwnPropertyDescriptor(Document.prototype, 'currentScript')!.get!.call(document);
+  if (script instanceof HTMLScriptElement) return script;
+  throw new Error('cannot find its own <script> element; load it with <script src=".../elevate-tracker.min.js">.');
+}
+
+/** Options from `data-*`: an empty `data-debug` means true, numbers are parsed (`dataset` would read Object.prototype). */
+function readOptions(script: HTMLScriptElement) {
   const options: any = {};
   for (const name of optionNames) {
-    const value = script?.dataset[name];
+    const value = script.getAttribute(attributeOf(name));
     if (value != null) options[name] = isBooleanOption(name) ? value != 'false' : name == 'sessionTimeout' ? +value || NaN : value;
   }
   return options;
 }
 
-function run(tracker: any, command: Command) {
-  const [method, ...args] = Array.isArray(command) ? command : [''];
-  if (method != 'push' && typeof tracker[method] == 'function') tracker[method](...args);
-  else logError(`unknown command ${JSON.stringify(command)}; e.g. push(['end'])`);
+/** Runs one command, `['click', ticket]`: only the tracker's own methods (never `__defineGetter__` and its kin). */
+function run(tracker: object, command: unknown) {
+  let method = command;
+  try {
+    if (Array.isArray(command)) {
+      const [name, ...args] = command;
+      method = name;
+      const own = Object.getOwnPropertyDescriptor(tracker, name as PropertyKey)?.value;
+      if (name != 'push' && typeof own == 'function') return void own(...args);
+    }
+  } catch { /* unreadable (a revoked Proxy): reported below */ }
+  logError(`unknown command ${describe(method)}; e.g. push(['end'])`);
 }
 
-// A second copy of the script on the page leaves the first in charge.
-if (!queue?.destroy) {
-  try {
-    const script = (document.currentScript || document.querySelector('script[src*="elevate-tracker"]')) as HTMLScriptElement | null;
-    // The session shim is a module of its own beside this file, loaded only for `data-session-api`.
-    const loadSessionApi = () => import(new URL('elevate-tracker.session.js', script?.src || location.href).href)
-      .then((module) => module.attachSessionApi);
-    const tracker = startTracker(resolveConfig(readOptions(script)), loadSessionApi) as Tracker & { push(...commands: Command[]): void };
-    tracker.push = (...commands) => commands.forEach((command) => run(tracker, command));
-    if (queue && !Array.isArray(queue)) {
-      logError(`window.${GLOBAL} is taken by something else: the tracker runs without it.`);
-    } else {
-      page[GLOBAL] = tracker;
-      tracker.push(...queue || []);
-    }
-  } catch (error) {
-    logError((error as Error).message);
+function start(queue: unknown) {
+  const script = findOwnScript();
+  const config = resolveConfig(readOptions(script));
+  // The session shim is a module beside this file, loaded only for `data-session-api`: found from this element's src
+  // alone. Async, so that a src it cannot be found beside (a data: URL) rejects rather than throws where consent is applied.
+  if (config.sessionApi && !script.src) throw new Error('data-session-api needs <script src=".../elevate-tracker.min.js">.');
+  const tracker = startTracker(config, async () =>
+    (await import(new URL('elevate-tracker.session.js', script.src).href)).attachSessionApi) as ScriptTracker;
+  // Each command on its own: one that fails never stops the next.
+  const runAll = (commands: unknown[]) => commands.forEach((command) => run(tracker, command));
+  tracker.push = (...commands) => runAll(commands);
+  if (queue && !Array.isArray(queue)) {
+    logError(`window.${GLOBAL} is taken by something else: the tracker runs without it.`);
+  } else {
+    page[GLOBAL] = Object.assign(tracker, { [PUBLISHED]: true });
+    runAll((queue as unknown[] | undefined) || []);
   }
+}
+
+try {
+  const queue = page[GLOBAL];
+  // A second copy of the script on the page leaves the first in charge.
+  if (!queue?.[PUBLISHED]) start(queue);
+} catch (error) {
+  logError((error as Error).message);
 }

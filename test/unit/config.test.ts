@@ -82,4 +82,72 @@ describe('resolveConfig', () => {
   ])('rejects %j with a message naming the option and an example', (options, message) => {
     expect(messageOf(options)).toBe(message);
   });
+
+  // Issue 12, item 16: base URLs that `new URL` accepts but whose string, as the requests use it, cannot deliver.
+  it.each([
+    'https://:pw@shop.example', ' https://shop.example', 'https://shop.example ', 'https://shop.example/elevate\n',
+    'https://shop.example/?', 'https://shop.example/#', 'https://shop.example/elevate?#',
+  ])('rejects apiBase and sessionApi %j, which validate as URLs but cannot deliver', (url) => {
+    expect(messageOf({ apiBase: url, market: 'UK' }))
+      .toBe(`apiBase: Option apiBase (data-api-base) is invalid: ${JSON.stringify(url)}. Example: "https://shop.example/elevate" (https; http only on localhost).`);
+    expect(messageOf({ clusterId: 'w0', market: 'UK', sessionApi: url }))
+      .toBe(`sessionApi: Option sessionApi (data-session-api) is invalid: ${JSON.stringify(url)}. Example: "https://shop.example/session-api".`);
+    expect(messageOf({ clusterId: 'w0', market: 'UK', sessionApi: { baseUrl: url } })).toMatch(/^sessionApi: Option sessionApi \(data-session-api\) is invalid/);
+  });
+
+  it.each([['a Symbol', Symbol('x')], ['a BigInt', 1n], ['a Proxy whose traps throw', new Proxy({}, { get() { throw new Error('trap'); } })]])('rejects %s with an ElevateConfigError', (_, value) => {
+    for (const name of ['market', 'apiBase', 'sessionTimeout', 'sessionApi', 'debug']) {
+      expect(messageOf({ clusterId: 'w0', market: 'UK', [name]: value })).toMatch(new RegExp(`^${name}: Option ${name} \\(data-[a-z-]+\\) is invalid: `));
+    }
+  });
+});
+
+/** Runs `use` with `properties` set on Object.prototype (enumerable, as a polluting library sets them), then restores it. */
+function polluted<T>(properties: Record<string, unknown>, use: () => T): T {
+  const saved = Object.keys(properties).map((name) => [name, Object.getOwnPropertyDescriptor(Object.prototype, name)] as const);
+  Object.assign(Object.prototype, properties);
+  try {
+    return use();
+  } finally {
+    for (const [name, descriptor] of saved) {
+      if (descriptor) Object.defineProperty(Object.prototype, name, descriptor);
+      else delete (Object.prototype as Record<string, unknown>)[name];
+    }
+  }
+}
+
+describe('options are own properties only (issue 12, item 3)', () => {
+  it('ignores options on a polluted Object.prototype', () => {
+    const config = polluted({ apiBase: 'https://evil.example', sessionApi: 'https://evil.example/s', globalPrivacyControl: false,
+      consent: 'granted', debug: true, unknownThing: 1 }, () => {
+      const given = { clusterId: 'w0', market: 'UK', consent: 'pending' as const };
+      rejectUnknownOptions(given);
+      return resolveConfig(given);
+    });
+    expect(config).toMatchObject({ apiBase: 'https://w0.api.esales.apptus.cloud', sessionApi: undefined, globalPrivacyControl: true,
+      consent: 'pending', debug: false });
+  });
+
+  it('reads sessionApi\'s baseUrl, tenantId and agentId as its own properties, and copies them', () => {
+    const pollution = { baseUrl: 'https://evil.example/s', tenantId: 'evil-tenant', agentId: 'evil-agent' };
+    expect(() => polluted(pollution, () => resolveConfig({ clusterId: 'w0', market: 'UK', sessionApi: 'not a url' })))
+      .toThrow('Option sessionApi (data-session-api) is invalid: "not a url".');
+    expect(() => polluted(pollution, () => resolveConfig({ clusterId: 'w0', market: 'UK', sessionApi: {} as never })))
+      .toThrow('Option sessionApi (data-session-api) is invalid: an object.');
+    const { sessionApi } = polluted(pollution, () => resolveConfig({ clusterId: 'w0', market: 'UK', sessionApi: { baseUrl: 'https://shop.example/s' } }));
+    // Still read after the pollution: each field the shim reads is the copy's own.
+    polluted(pollution, () => {
+      expect(sessionApi!.tenantId).toBeUndefined();
+      expect(sessionApi!.agentId).toBeUndefined();
+    });
+    expect(Object.keys(sessionApi!)).toEqual(['baseUrl', 'tenantId', 'agentId']);
+  });
+
+  it.each(['toString', 'constructor', 'hasOwnProperty', '__proto__'])('rejects an own option named %j, which the option table inherits', (name) => {
+    expect(messageOf(JSON.parse(`{"clusterId": "w0", "market": "UK", "${name}": "x"}`))).toMatch(new RegExp(`^${name}: Unknown option ${name}; known options: clusterId, `));
+  });
+
+  it('still works when Object.prototype.hasOwnProperty is polluted', () => {
+    expect(polluted({ hasOwnProperty: 'x' }, () => resolveConfig({ clusterId: 'w0', market: 'UK' }).apiBase)).toBe('https://w0.api.esales.apptus.cloud');
+  });
 });
