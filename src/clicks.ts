@@ -6,13 +6,16 @@ export const CART_ATTRIBUTE = 'data-elevate-cart-ticket';
 /**
  * The closest marked element on the event's path: its ticket, and whether it is an add-to-cart button; or
  * `undefined`. `composedPath()` reaches into open shadow roots and lists elements only, so SVG children and
- * text-node clicks resolve to their marked ancestor. Reading attributes causes no layout.
+ * text-node clicks resolve to their marked ancestor. Reading attributes causes no layout. `getAttribute` is Element's
+ * own: a form's controls are properties of the form, so `<input name="getAttribute">` would shadow the form's.
  */
 export function readTicket(event: Event, attribute: string): [ticket: string, isCart: boolean] | undefined {
+  const { getAttribute } = Element.prototype;
   for (const node of event.composedPath()) {
-    const cartTicket = (node as Element).getAttribute?.(CART_ATTRIBUTE);
+    if (!(node instanceof Element)) continue;
+    const cartTicket = getAttribute.call(node, CART_ATTRIBUTE);
     if (cartTicket != null) return [cartTicket, true];
-    const ticket = (node as Element).getAttribute?.(attribute);
+    const ticket = getAttribute.call(node, attribute);
     if (ticket != null) return [ticket, false];
   }
 }

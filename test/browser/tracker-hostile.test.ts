@@ -62,6 +62,19 @@ describe.each(BUILDS)('%s build', (build) => {
     });
   });
 
+  describe('markup cannot hide a click', () => {
+    // A form's controls are properties of the form: <input name="getAttribute"> shadows form.getAttribute.
+    it('a tile holding a form with <input name="getAttribute">: the click inside the form counts', async () => {
+      const opened = await open('/form-tile', {}, { body: `<div data-elevate-ticket="T-form">
+        <form onsubmit="return false"><input name="getAttribute"><button id="quick" type="button">Quick view</button></form></div>` });
+      // Playwright's own click trips over the same shadowing: a click from the page.
+      await run(opened, "document.getElementById('quick').click()");
+      await h.api.waitFor(1, { type: 'click' });
+      expect(h.api.delivered('click').map((request) => request.ticket)).toEqual(['T-form']);
+      expect(opened.pageErrors).toEqual([]);
+    });
+  });
+
   describe('nothing leaves without consent, the session shim included (item 4)', () => {
     // The queue runs before the page's next script: a grant rendered by the server, then withdrawn at once.
     it.each([

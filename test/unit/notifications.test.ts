@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { readTicket } from '../../src/clicks';
 import { isTicket, notificationUrl } from '../../src/notifications';
 
 const keys = { customerKey: 'e3921377-18a2-47c9-a449-06b894898623', sessionKey: '0b05119e-eeb8-418a-bbfb-defa0dde417e' };
@@ -25,30 +24,6 @@ describe('isTicket', () => {
     expect(isTicket(' padded ')).toBe(true);
     expect(isTicket('x'.repeat(4096))).toBe(true);
     for (const bad of ['', '   ', '\n\t', 'x'.repeat(4097), undefined, null, 42, {}]) expect(isTicket(bad)).toBe(false);
-  });
-});
-
-describe('readTicket', () => {
-  /** A stand-in for an event: only composedPath() is read. */
-  const element = (ticket?: string, attribute = 'data-elevate-ticket') =>
-    ({ getAttribute: (name: string) => (name == attribute && ticket !== undefined ? ticket : null) });
-  const eventOver = (...path: object[]) => ({ composedPath: () => path }) as unknown as Event;
-
-  it('finds the closest ticketed element on the path, skipping nodes without attributes', () => {
-    const shadowRoot = {};
-    const event = eventOver(element(), shadowRoot, element('T-inner'), element('T-outer'), {} /* document */, {} /* window */);
-    expect(readTicket(event, 'data-elevate-ticket')).toEqual(['T-inner', false]);
-  });
-
-  it('tells an add-to-cart button (the closest marked element) from a tile', () => {
-    const event = eventOver(element('T-variant', 'data-elevate-cart-ticket'), element('T-tile'));
-    expect(readTicket(event, 'data-elevate-ticket')).toEqual(['T-variant', true]);
-  });
-
-  it('returns an empty ticket as found (the caller skips it) and undefined without one', () => {
-    expect(readTicket(eventOver(element(''), element('T')), 'data-elevate-ticket')).toEqual(['', false]);
-    expect(readTicket(eventOver(element(), {}), 'data-elevate-ticket')).toBeUndefined();
-    expect(readTicket(eventOver(), 'data-elevate-ticket')).toBeUndefined();
   });
 });
 
