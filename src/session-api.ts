@@ -74,7 +74,8 @@ type Method = 'GET' | 'PUT' | 'POST';
 const RETRIED_CODES: readonly SessionApiErrorCode[] = ['network', 'timeout', 'server'];
 const MAX_TIMEOUT_MS = 2 ** 31 - 1; // setTimeout fires at once above this.
 
-export function createSessionClient(options: SessionClientOptions): SessionClient {
+export function createSessionClient(given: SessionClientOptions): SessionClient {
+  const options = readOwn(given);
   const baseUrl = readBaseUrl(options.baseUrl);
   const { tenantId, agentId, timeoutMs = 10_000, retryDelaysMs = [250, 500] } = options;
   if (!(timeoutMs > 0 && timeoutMs <= MAX_TIMEOUT_MS)) {
@@ -86,11 +87,11 @@ export function createSessionClient(options: SessionClientOptions): SessionClien
   }
   const query = tenantId ? `?tenantId=${encodeURIComponent(tenantId)}` : '';
 
-  async function call(method: Method, path: string, fields: SessionFields = {}): Promise<SessionInfo> {
+  async function call(method: Method, path: string, fields?: SessionFields): Promise<SessionInfo> {
+    const { customerId, agentId: callAgentId, visitId, globalVisitId } = readOwn(fields);
     const headers: Record<string, string> = { Accept: 'application/json' };
-    setHeader(headers, 'gkc_agentId', fields.agentId || agentId);
-    setHeader(headers, 'gkc_customerId', fields.customerId);
-    const { visitId, globalVisitId } = fields;
+    setHeader(headers, 'gkc_agentId', callAgentId || agentId);
+    setHeader(headers, 'gkc_customerId', customerId);
     const init: RequestInit = { method, headers };
     if (visitId || globalVisitId) {
       headers['Content-Type'] = 'application/json';
@@ -146,6 +147,16 @@ export function createSessionClient(options: SessionClientOptions): SessionClien
     get: async (sessionId) => call('GET', readSessionPath(sessionId)),
     update: async (sessionId, fields) => call('POST', readSessionPath(sessionId), fields),
   };
+}
+
+/**
+ * The own enumerable properties of `value` on an object without a prototype: options and fields planted on
+ * `Object.prototype` by a prototype-polluting library on the page (a `fetch`, a `customerId`) are never read.
+ */
+function readOwn<T extends object>(value: T | null | undefined): Partial<T> {
+  const own: Record<string, unknown> = Object.create(null);
+  for (const name of Object.keys(value ?? {})) own[name] = (value as Record<string, unknown>)[name];
+  return own as Partial<T>;
 }
 
 function readBaseUrl(value: unknown): string {

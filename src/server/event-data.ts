@@ -1,6 +1,7 @@
 import { inspect } from 'node:util';
 import type { InspectOptions } from 'node:util';
 import { EventDataError } from './errors.js';
+import { ownOptions } from './own-options.js';
 
 /**
  * Client for Elevate's event-data jobs (GDPR removal and export of one visitor's data).
@@ -124,8 +125,10 @@ function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
 }
 
 /** Validates the options once; throws an EventDataError with code `config` naming the first bad one. */
-export function createEventDataClient(options: EventDataClientOptions): EventDataClient {
-  if (!options || typeof options != 'object') fail('clusterId', 'options are missing', '{ clusterId: "w00000000" }');
+export function createEventDataClient(given: EventDataClientOptions): EventDataClient {
+  if (!given || typeof given != 'object') fail('clusterId', 'options are missing', '{ clusterId: "w00000000" }');
+  // Own properties only: a polluted Object.prototype.fetch or .apiBase would receive the key.
+  const options = ownOptions(given);
   const unknown = Object.keys(options).find((name) => !OPTION_NAMES.includes(name));
   if (unknown) fail(unknown, `unknown option; known options are ${OPTION_NAMES.join(', ')}`, '{ clusterId: "w00000000" }');
   const base = resolveBase(options);
@@ -136,7 +139,7 @@ export function createEventDataClient(options: EventDataClientOptions): EventDat
   const retries = Math.floor(resolveNumber('retries', options.retries, 3, 0, '3'));
   const retryDelayMs = resolveNumber('retryDelayMs', options.retryDelayMs, 500, 0, '500');
   // Kept in this closure only, never in a property: nothing that prints the client can print the key.
-  const apiKey = resolveApiKey(options.apiKey ?? process.env.ELEVATE_API_KEY);
+  const apiKey = resolveApiKey(options.apiKey ?? ownOptions(process.env).ELEVATE_API_KEY);
   const prefix = `/api/${apiVersion}/event-data`;
   const redact = (text: string) => text.split(apiKey).join('[redacted]');
 
@@ -201,7 +204,8 @@ export function createEventDataClient(options: EventDataClientOptions): EventDat
     }
   }
 
-  async function waitForJob(jid: string, { timeoutMs: waitMs = 600_000, intervalMs = 1000, onProgress, signal }: WaitForJobOptions = {}): Promise<EventDataJob> {
+  async function waitForJob(jid: string, options: WaitForJobOptions = {}): Promise<EventDataJob> {
+    const { timeoutMs: waitMs = 600_000, intervalMs = 1000, onProgress, signal } = ownOptions(options ?? {});
     if (!(waitMs > 0) || !(intervalMs > 0)) throw new EventDataError('invalid-arguments', 'waitForJob: timeoutMs and intervalMs must be positive numbers, e.g. { timeoutMs: 600000, intervalMs: 1000 }');
     const deadline = new AbortController();
     const timer = setTimeout(() => deadline.abort(), waitMs);

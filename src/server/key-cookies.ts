@@ -1,4 +1,5 @@
 import { isCustomerKey, isSessionKey } from '../keys.js';
+import { ownOptions } from './own-options.js';
 
 /** Options of `keyCookieHeaders`: give the same `cookieDomain`, cookie names and `sessionTimeout` as the tracker's. */
 export interface KeyCookieOptions {
@@ -36,14 +37,16 @@ const quote = (value: unknown) =>
 /** Validates the options at the boundary, with defaults applied; throws a TypeError naming the first bad option. */
 function resolveOptions(given: KeyCookieOptions): Required<Omit<KeyCookieOptions, 'cookieDomain'>> & Pick<KeyCookieOptions, 'cookieDomain'> {
   const names = Object.keys(options) as (keyof KeyCookieOptions)[];
+  // Own properties only: a polluted Object.prototype.cookieDomain would hand the keys to another domain.
+  const own = ownOptions(given);
   // A misspelt cookieDomain would write host-only twins of the tracker's domain cookies.
-  for (const name in given) {
-    if (!(name in options)) throw new TypeError(`Unknown option ${name}; known options: ${names.join(', ')}.`);
+  for (const name in own) {
+    if (!Object.hasOwn(options, name)) throw new TypeError(`Unknown option ${name}; known options: ${names.join(', ')}.`);
   }
   const resolved: Record<string, any> = {};
   for (const name of names) {
     const [defaultValue, rule, example] = options[name];
-    const value = resolved[name] = given[name] ?? defaultValue;
+    const value = resolved[name] = own[name] ?? defaultValue;
     if (value !== undefined && !rule(value)) {
       throw new TypeError(`Option ${name} is invalid: ${quote(value)}. Example: ${example}.`);
     }

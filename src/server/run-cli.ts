@@ -3,6 +3,7 @@ import { createEventDataClient } from './event-data.js';
 import type { EventDataApiVersion, EventDataClient, EventDataJob } from './event-data.js';
 import { EventDataError } from './errors.js';
 import type { EventDataErrorCode } from './errors.js';
+import { ownOptions } from './own-options.js';
 
 /** Replaced by build.mjs (esbuild `define`). */
 declare const __VERSION__: string | undefined;
@@ -93,7 +94,9 @@ function parse(argv: string[]) {
 }
 
 /** The whole CLI: parses `argv`, runs one command, returns the exit code. Never throws. */
-export async function runCli(argv: string[], env: Record<string, string | undefined>, io: CliIo): Promise<number> {
+export async function runCli(argv: string[], givenEnv: Record<string, string | undefined>, io: CliIo): Promise<number> {
+  // Own variables only: an ELEVATE_API_BASE planted on Object.prototype (which process.env inherits) would receive the key.
+  const env = ownOptions(givenEnv);
   let isJson = argv.includes('--json');
   try {
     const { values, positionals } = parse(argv);

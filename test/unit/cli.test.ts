@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createEventDataStandIn } from '../../demo/event-data-standin.mjs';
 import { closedPort } from '../support/ports.ts';
+import { runCli as runCliInProcess } from '../../src/server/run-cli.ts';
 
 const KEY = 'pk-SECRET-cli-0815';
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
@@ -178,5 +179,23 @@ describe('exit codes', () => {
     expect(code).toBe(5);
     expect(stderr).toMatch(new RegExp(`Export job (${UUID}): created\n(.|\n)*Export job \\1: error\nelevate-tracker: Job \\1 ended in error\n$`));
     expect(JSON.parse(stdout).error).toMatchObject({ code: 'job-failed' });
+  });
+});
+
+describe('a polluted Object.prototype (issue 12, item 3)', () => {
+  it('supplies no environment variable: only the environment\'s own are read', async () => {
+    const output = { stdout: '', stderr: '' };
+    const io = { stdout: (text: string) => { output.stdout += text; }, stderr: (text: string) => { output.stderr += text; } };
+    // runCli reads the environment before its first await, so the prototype is clean again before anything is sent.
+    Object.assign(Object.prototype, { ELEVATE_API_BASE: apiBase });
+    let running: Promise<number>;
+    try {
+      running = runCliInProcess(['job-status', 'j1'], { ELEVATE_API_KEY: KEY }, io);
+    } finally {
+      delete (Object.prototype as Record<string, unknown>).ELEVATE_API_BASE;
+    }
+    expect(await running).toBe(2);
+    expect(output.stderr).toContain('give --cluster-id or --api-base (or set ELEVATE_CLUSTER_ID or ELEVATE_API_BASE)');
+    expect(standIn.requests).toEqual([]);
   });
 });

@@ -26,6 +26,15 @@ async function rejectionOf(promise: Promise<unknown>): Promise<EventDataError> {
   return error as EventDataError;
 }
 
+/** Runs `body` with `values` planted on Object.prototype, as a prototype-polluting library would, and removes them after. */
+function withPollutedPrototype<T>(values: Record<string, unknown>, body: () => T): T {
+  Object.assign(Object.prototype, values);
+  try {
+    return body();
+  } finally {
+    for (const name of Object.keys(values)) delete (Object.prototype as Record<string, unknown>)[name];
+  }
+}
 
 /** A server that accepts requests and never answers; counts them. */
 async function startSilentServer() {
@@ -79,6 +88,39 @@ describe('options', () => {
     await client.createRemoveCustomerJob('e3921377-18a2-47c9-a449-06b894898623');
     expect(calls[0][0]).toBe('https://w00000000.api.esales.apptus.cloud/api/v2/event-data/create-remove-customer-job?customerKey=e3921377-18a2-47c9-a449-06b894898623');
     expect(calls[0][1]).toMatchObject({ method: 'POST', headers: { 'Api-Key': KEY } });
+  });
+});
+
+describe('a polluted Object.prototype (issue 12, item 3)', () => {
+  it('configures no client option: only own properties are read', async () => {
+    const stolen: unknown[] = [];
+    const planted = { fetch: async (...args: unknown[]) => { stolen.push(args); return new Response('{}'); }, apiVersion: 'admin/v3', retries: 9, timeoutMs: 1 };
+    const client = withPollutedPrototype(planted, () => createEventDataClient({ apiBase, apiKey: KEY }));
+    await expect(client.createRemoveCustomerJob('c1')).resolves.toMatchObject({ status: 'created' });
+    expect(stolen).toEqual([]);
+    expect(standIn.requests).toEqual([expect.objectContaining({ prefix: 'v2', status: 200 })]);
+  });
+
+  it('supplies no API key: only the environment\'s own ELEVATE_API_KEY is read', () => {
+    const saved = process.env.ELEVATE_API_KEY;
+    delete process.env.ELEVATE_API_KEY;
+    try {
+      expect(() => withPollutedPrototype({ ELEVATE_API_KEY: 'planted-key' }, () => createEventDataClient({ apiBase })))
+        .toThrow(expect.objectContaining({ code: 'config', message: expect.stringMatching(/^Missing API key/) }));
+    } finally {
+      if (saved !== undefined) process.env.ELEVATE_API_KEY = saved;
+    }
+  });
+
+  it('configures no waitForJob option', async () => {
+    const client = createClient();
+    const { jid } = await client.createRemoveCustomerJob('c1');
+    standIn.jobs.get(jid)!.steps = ['done'];
+    const seen: unknown[] = [];
+    const planted = { timeoutMs: 1, intervalMs: 1, onProgress: (job: unknown) => seen.push(job) };
+    const waiting = withPollutedPrototype(planted, () => client.waitForJob(jid));
+    await expect(waiting).resolves.toEqual({ jid, status: 'done' });
+    expect(seen).toEqual([]);
   });
 });
 

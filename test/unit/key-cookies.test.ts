@@ -12,6 +12,16 @@ const both = `elevate_customer_key=${customerKey}; elevate_session_key=${session
 const customerHeader = `elevate_customer_key=${customerKey}; Path=/; Expires=Thu, 25 Nov 2027 12:00:00 GMT; Max-Age=31536000; SameSite=Lax; Secure`;
 const sessionHeader = `elevate_session_key=${sessionKey}; Path=/; Expires=Wed, 25 Nov 2026 12:30:00 GMT; Max-Age=1800; SameSite=Lax; Secure`;
 
+/** Runs `body` with `values` planted on Object.prototype, as a prototype-polluting library would, and removes them after. */
+function withPollutedPrototype<T>(values: Record<string, unknown>, body: () => T): T {
+  Object.assign(Object.prototype, values);
+  try {
+    return body();
+  } finally {
+    for (const name of Object.keys(values)) delete (Object.prototype as Record<string, unknown>)[name];
+  }
+}
+
 const headersAt = (time: number, header: string | undefined | null, options: KeyCookieOptions = {}) =>
   keyCookieHeaders(header, { now: () => time, ...options });
 
@@ -151,5 +161,14 @@ describe('keyCookieHeaders', () => {
     }
     expect(keyCookieHeaders(both, { sessionTimeout: 1440, secure: true, cookieDomain: undefined, now: () => noon })).toHaveLength(2);
     expect(() => keyCookieHeaders(both, null as never)).not.toThrow();
+  });
+
+  it('reads own options only: a polluted Object.prototype configures nothing (issue 12, item 3)', () => {
+    const planted = { cookieDomain: 'evil.example', secure: false, sessionTimeout: 1, customerKeyCookie: 'elevate_session_key' };
+    const [withOptions, withoutOptions] = withPollutedPrototype(planted, () => [headersAt(noon, both), keyCookieHeaders(both)]);
+    expect(withOptions).toEqual([customerHeader, sessionHeader]);
+    expect(withoutOptions).toHaveLength(2);
+    expect(withoutOptions.join('\n')).not.toMatch(/Domain=|Max-Age=60;/);
+    expect(withoutOptions.every((header) => header.endsWith('; SameSite=Lax; Secure'))).toBe(true);
   });
 });

@@ -52,6 +52,16 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
+/** Runs `body` with `values` planted on Object.prototype, as a prototype-polluting library would, and removes them after. */
+function withPollutedPrototype<T>(values: Record<string, unknown>, body: () => T): T {
+  Object.assign(Object.prototype, values);
+  try {
+    return body();
+  } finally {
+    for (const name of Object.keys(values)) delete (Object.prototype as Record<string, unknown>)[name];
+  }
+}
+
 describe('requests', () => {
   it('create sends PUT /sessions/new with Accept only when no fields are given', async () => {
     const { client, calls } = makeClient([ok]);
@@ -192,6 +202,30 @@ describe('options', () => {
     } finally {
       vi.unstubAllGlobals();
     }
+  });
+});
+
+describe('a polluted Object.prototype (issue 12, item 3)', () => {
+  it('configures no option: only own properties are read', async () => {
+    const planted = vi.fn(async () => new Response(JSON.stringify({ sessionId: 'planted' })));
+    const fetch = vi.fn(async () => new Response(JSON.stringify({ sessionId: 's1' })));
+    vi.stubGlobal('fetch', fetch);
+    try {
+      const client = withPollutedPrototype({ fetch: planted, tenantId: 'evil', agentId: 'evil', timeoutMs: 1, retryDelaysMs: 'xxxxx' },
+        () => createSessionClient({ baseUrl: BASE }));
+      await expect(client.get('s1')).resolves.toEqual({ sessionId: 's1' });
+      expect(planted).not.toHaveBeenCalled();
+      expect(fetch.mock.calls).toEqual([[`${BASE}/sessions/s1`, expect.objectContaining({ headers: { Accept: 'application/json' } })]]);
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
+
+  it('sends no field: only the own properties of fields are read', async () => {
+    const { client, calls } = makeClient([ok]);
+    const planted = { customerId: 'planted-customer', agentId: 'planted-agent', visitId: 'planted-visit' };
+    await withPollutedPrototype(planted, () => Promise.all([client.create(), client.update('s1', {})]));
+    expect(calls.map(({ headers, body }) => [[...headers], body])).toEqual([[[['accept', 'application/json']], undefined], [[['accept', 'application/json']], undefined]]);
   });
 });
 
