@@ -50,12 +50,13 @@ export interface SessionClient {
   update(sessionId: string, fields?: SessionFields): Promise<SessionInfo>;
 }
 
+/** `redirect`: the server answered with a redirect, which is never followed; `http`: any other unexpected status. */
 export type SessionApiErrorCode =
-  | 'already-exists' | 'not-found' | 'bad-request' | 'server' | 'timeout' | 'network' | 'invalid-response' | 'http';
+  | 'already-exists' | 'not-found' | 'bad-request' | 'server' | 'timeout' | 'network' | 'invalid-response' | 'redirect' | 'http';
 
 /** Rejection of every failed call except programmer errors (those are `TypeError`s). */
 export class SessionApiError extends Error {
-  /** HTTP status; `0` when no answer came (network error, timeout). */
+  /** HTTP status; `0` when no answer came (network error, timeout), or for a redirect in a browser, which hides its status. */
   readonly status: number;
   readonly code: SessionApiErrorCode;
   /** The server's own message, from a JSON error body or plain text. */
@@ -73,6 +74,7 @@ type Method = 'GET' | 'PUT' | 'POST';
 
 const RETRIED_CODES: readonly SessionApiErrorCode[] = ['network', 'timeout', 'server'];
 const MAX_TIMEOUT_MS = 2 ** 31 - 1; // setTimeout fires at once above this.
+const REDIRECTS = [301, 302, 303, 307, 308];
 
 export function createSessionClient(given: SessionClientOptions): SessionClient {
   const options = readOwn(given);
@@ -123,7 +125,8 @@ export function createSessionClient(given: SessionClientOptions): SessionClient 
           reject(new SessionApiError(`Session API ${label} timed out after ${timeoutMs} ms`, 'timeout', 0));
         }, timeoutMs);
         Promise.resolve()
-          .then(() => send(url, { ...init, signal: controller.signal }))
+          // Redirects are never followed: a 307 would carry the visitor's ids to whatever origin it names.
+          .then(() => send(url, { ...init, redirect: 'manual', signal: controller.signal }))
           .then(async (response) => [response, await response.text()] as [Response, string])
           .then(resolve, (cause: unknown) =>
             reject(new SessionApiError(`Session API ${label} failed: network error`, 'network', 0, undefined, cause)));
@@ -132,6 +135,7 @@ export function createSessionClient(given: SessionClientOptions): SessionClient 
       clearTimeout(timer);
     }
     const [response, text] = answer;
+    if (response.type === 'opaqueredirect' || REDIRECTS.includes(response.status)) throw readRedirect(label, response.status);
     const body = parseBody(text);
     if (!response.ok) throw readHttpError(label, response.status, body, init.method === 'PUT');
     const info = readSessionInfo(body);
@@ -224,6 +228,12 @@ function readMessage(body: unknown): string | undefined {
     if (message) return message;
   }
   return undefined;
+}
+
+/** A browser gives a redirect it was told not to follow as an `opaqueredirect` with status 0, Node with its status. */
+function readRedirect(label: string, status: number): SessionApiError {
+  return new SessionApiError(`Session API ${label} answered with a redirect${status ? ` (HTTP ${status})` : ''}, `
+    + "which is not followed (it could take the visitor's ids elsewhere): set baseUrl to the final URL", 'redirect', status);
 }
 
 function readHttpError(label: string, status: number, body: unknown, isCreate: boolean): SessionApiError {

@@ -4,7 +4,7 @@ export type EventDataErrorCode =
   | 'invalid-arguments'
   /** Elevate answered 403 "Incorrect cluster credentials": wrong API key or cluster. */
   | 'bad-credentials'
-  /** Elevate answered 5xx (after the retries) or another unexpected status. */
+  /** Elevate answered 5xx (after the retries), a redirect (never followed, never retried) or another unexpected status. */
   | 'server'
   /** No answer at all (DNS, refused connection, reset), after the retries. */
   | 'network'

@@ -72,6 +72,7 @@ const LOCAL_HOSTS = ['localhost', '127.0.0.1', '[::1]'];
 const HEADER_VALUE = /^[\x21-\x7e]+$/;
 const MAX_POLL_MS = 15_000;
 const MAX_RETRY_DELAY_MS = 30_000;
+const REDIRECTS = [301, 302, 303, 307, 308];
 
 function fail(option: string, problem: string, example: string): never {
   throw new EventDataError('config', `Invalid option ${option}: ${problem}. Example: ${example}.`);
@@ -146,11 +147,13 @@ export function createEventDataClient(given: EventDataClientOptions): EventDataC
   /** One attempt: a job, or the error and whether another attempt may help. */
   async function attempt(method: string, url: string, label: string, signal?: AbortSignal): Promise<EventDataJob | { error: EventDataError; isRetryable: boolean }> {
     const timeout = AbortSignal.timeout(timeoutMs);
-    let status: number, body: string;
+    let status: number, body: string, isRedirect: boolean;
     try {
+      // Redirects are never followed: fetch would send the Api-Key along to wherever they point, even plain http.
       const response = await fetchFunction(url, { method, headers: { 'Api-Key': apiKey, Accept: 'application/json' },
-        signal: signal ? AbortSignal.any([signal, timeout]) : timeout });
+        redirect: 'manual', signal: signal ? AbortSignal.any([signal, timeout]) : timeout });
       status = response.status;
+      isRedirect = REDIRECTS.includes(status) || response.type == 'opaqueredirect';
       body = await response.text();
     } catch (error) {
       if (signal?.aborted) throw signal.reason;
@@ -159,6 +162,10 @@ export function createEventDataClient(given: EventDataClientOptions): EventDataC
       return timeout.aborted
         ? { error: new EventDataError('timeout', `${label} got no answer within ${timeoutMs} ms`, { cause }), isRetryable: true }
         : { error: new EventDataError('network', `${label} failed: ${cause.message}`, { cause }), isRetryable: true };
+    }
+    if (isRedirect) {
+      const message = `${label} answered with a redirect (HTTP ${status}), which is not followed (it could take the Api-Key elsewhere): set apiBase to the final URL`;
+      return { error: new EventDataError('server', message, { status }), isRetryable: false };
     }
     let json: any;
     try { json = JSON.parse(body); } catch { /* not JSON: handled per status below */ }

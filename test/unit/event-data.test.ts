@@ -1,6 +1,7 @@
 // The event-data client against the in-memory stand-in, over real HTTP.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createServer } from 'node:http';
+import type { IncomingHttpHeaders, RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { inspect } from 'node:util';
 import { createEventDataClient, EventDataError } from '../../src/server/index.js';
@@ -43,6 +44,15 @@ async function startSilentServer() {
   await new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(undefined)));
   silent.base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return silent;
+}
+
+/** A local server answering with `answer`; notes the headers of every request it receives. */
+async function startServer(answer: RequestListener) {
+  const server = createServer((request, response) => { local.received.push(request.headers); answer(request, response); });
+  const local = { received: [] as IncomingHttpHeaders[], base: '', close: () => new Promise((resolve) => { server.close(resolve); server.closeAllConnections(); }) };
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(undefined)));
+  local.base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return local;
 }
 
 describe('options', () => {
@@ -230,6 +240,32 @@ describe('errors', () => {
     expect(error).toMatchObject({ code: 'server', status: 404 });
     expect(requests).toBe(1);
     expect(error.message).toBe(`GET ${apiBase}/gone/api/${apiVersion}/event-data/job-status failed (HTTP 404): Not found.${hint}`);
+  });
+});
+
+describe('redirects (issue 12, item 6)', () => {
+  it.each([301, 302, 303, 307, 308])('fails on %s without following it or retrying: the Api-Key goes nowhere else', async (status) => {
+    const elsewhere = await startServer((_request, response) => { response.end('{"jid":"j1","status":"done"}'); });
+    const redirecting = await startServer((request, response) => {
+      response.writeHead(status, { Location: `${elsewhere.base}${request.url}` }).end();
+    });
+    try {
+      const error = await rejectionOf(createClient({ apiBase: redirecting.base, retries: 3 }).getJobStatus('j1'));
+      expect(error).toMatchObject({ code: 'server', status });
+      expect(error.message).toBe(`GET ${redirecting.base}/api/v2/event-data/job-status answered with a redirect (HTTP ${status}), `
+        + 'which is not followed (it could take the Api-Key elsewhere): set apiBase to the final URL');
+      expect(elsewhere.received).toEqual([]);
+      expect(redirecting.received).toHaveLength(1);
+    } finally {
+      await Promise.all([elsewhere.close(), redirecting.close()]);
+    }
+  });
+
+  it('asks fetch not to follow redirects', async () => {
+    const inits: RequestInit[] = [];
+    const fetch = (async (_url: string, init: RequestInit) => { inits.push(init); return new Response('{"jid":"j1","status":"done"}'); }) as typeof globalThis.fetch;
+    await createClient({ fetch }).getJobStatus('j1');
+    expect(inits[0]).toMatchObject({ redirect: 'manual' });
   });
 });
 

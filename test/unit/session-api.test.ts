@@ -1,4 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createServer } from 'node:http';
+import type { IncomingHttpHeaders, RequestListener } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { createSessionClient, SessionApiError } from '../../src/session-api';
 import type { SessionApiErrorCode, SessionClientOptions } from '../../src/session-api';
 
@@ -226,6 +229,50 @@ describe('a polluted Object.prototype (issue 12, item 3)', () => {
     const planted = { customerId: 'planted-customer', agentId: 'planted-agent', visitId: 'planted-visit' };
     await withPollutedPrototype(planted, () => Promise.all([client.create(), client.update('s1', {})]));
     expect(calls.map(({ headers, body }) => [[...headers], body])).toEqual([[[['accept', 'application/json']], undefined], [[['accept', 'application/json']], undefined]]);
+  });
+});
+
+/** A local server answering with `answer`; notes the headers of every request it receives. */
+async function startServer(answer: RequestListener) {
+  const server = createServer((request, response) => { local.received.push(request.headers); answer(request, response); });
+  const local = { received: [] as IncomingHttpHeaders[], base: '', close: () => new Promise((resolve) => { server.close(resolve); server.closeAllConnections(); }) };
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(undefined)));
+  local.base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return local;
+}
+
+describe('redirects (issue 12, item 6)', () => {
+  // A browser hides the status of a redirect it did not follow (status 0).
+  const message = (label: string, status: number) => `Session API ${label} answered with a redirect${status ? ` (HTTP ${status})` : ''}, `
+    + 'which is not followed (it could take the visitor\'s ids elsewhere): set baseUrl to the final URL';
+
+  it.each([301, 302, 303, 307, 308])('fails on %s without following it or retrying: the ids go nowhere else', async (status) => {
+    const elsewhere = await startServer((_request, response) => { response.end('{"sessionId":"s1"}'); });
+    const redirecting = await startServer((request, response) => {
+      response.writeHead(status, { Location: `${elsewhere.base}${request.url}` }).end();
+    });
+    try {
+      const client = createSessionClient({ baseUrl: redirecting.base, retryDelaysMs: [0, 0] });
+      const errors = await Promise.all([rejectionOf(client.get('s1')), rejectionOf(client.create({ customerId: 'c1', visitId: 'v1' }))]);
+      expect(errors.map(({ code, status, message }) => ({ code, status, message }))).toEqual([
+        { code: 'redirect', status, message: message('GET /sessions/s1', status) },
+        { code: 'redirect', status, message: message('PUT /sessions/new', status) },
+      ]);
+      expect(elsewhere.received).toEqual([]);
+      expect(redirecting.received).toHaveLength(2);
+    } finally {
+      await Promise.all([elsewhere.close(), redirecting.close()]);
+    }
+  });
+
+  it('asks fetch not to follow redirects, and fails on the opaque redirect a browser then gives (status 0)', async () => {
+    // What a browser's fetch gives for a redirect with redirect: 'manual'; Node's Response cannot be built with status 0.
+    const opaque = Object.defineProperties(new Response(null), { type: { value: 'opaqueredirect' }, status: { value: 0 }, ok: { value: false } });
+    const fetch = vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => { void input; void init; return opaque; });
+    const error = await rejectionOf(createSessionClient({ baseUrl: BASE, fetch }).update('s1'));
+    expect(error).toMatchObject({ code: 'redirect', status: 0, message: message('POST /sessions/s1', 0) });
+    expect(fetch).toHaveBeenCalledOnce();
+    expect(fetch.mock.calls[0]![1]).toMatchObject({ redirect: 'manual' });
   });
 });
 
