@@ -173,7 +173,8 @@ export function createEventDataClient(given: EventDataClientOptions): EventDataC
       if (typeof json?.jid == 'string' && typeof json?.status == 'string') return { jid: json.jid, status: json.status };
       return { error: new EventDataError('invalid-response', `${label} answered ${status} without an EventDataJobResult { jid, status }`, { status }), isRetryable: false };
     }
-    const serverMessage = redact(typeof json?.message == 'string' ? json.message : body.slice(0, 200)).trim() || undefined;
+    // Redacted before it is cut: a key straddling the cut would otherwise leave its first part in the message.
+    const serverMessage = (typeof json?.message == 'string' ? redact(json.message) : redact(body).slice(0, 200)).trim() || undefined;
     const details = { status, serverMessage };
     // Spec response codes: 400 invalid or missing arguments, 403 incorrect cluster credentials. Neither can change on retry.
     if (status == 400) {

@@ -377,6 +377,18 @@ describe('secret hygiene', () => {
     }
   });
 
+  it.each([400, 403, 502])('never shows part of the key when a %s body is cut to 200 characters (issue 12, item 9)', async (status) => {
+    // The key starts at character 185, so a cut before redaction would keep its first 15 characters.
+    const server = await startServer((_request, response) => { response.writeHead(status).end(`${'x'.repeat(185)}${KEY} trailing text`); });
+    try {
+      const error = await rejectionOf(createClient({ apiBase: server.base, retries: 0 }).getJobStatus('j1'));
+      expect(error.serverMessage).toBe(`${'x'.repeat(185)}[redacted]${' trailing text'.slice(0, 5)}`);
+      expect(`${error.message} ${error.serverMessage}`).not.toContain(KEY.slice(0, 4));
+    } finally {
+      await server.close();
+    }
+  });
+
   it('never echoes a key that is not a valid header value', () => {
     const call = () => createEventDataClient({ apiBase, apiKey: `${KEY}\n` });
     expect(call).toThrow(expect.objectContaining({ code: 'config' }));
