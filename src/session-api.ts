@@ -79,10 +79,11 @@ const REDIRECTS = [301, 302, 303, 307, 308];
 export function createSessionClient(given: SessionClientOptions): SessionClient {
   const options = readOwn(given);
   const baseUrl = readBaseUrl(options.baseUrl);
-  const { tenantId, agentId, timeoutMs = 10_000, retryDelaysMs = [250, 500] } = options;
+  const { tenantId, agentId, timeoutMs = 10_000 } = options;
   if (!(timeoutMs > 0 && timeoutMs <= MAX_TIMEOUT_MS)) {
     throw new TypeError(`createSessionClient: options.timeoutMs must be a positive number of milliseconds, e.g. 10000; got ${String(timeoutMs)}`);
   }
+  const retryDelaysMs = readRetryDelays(options.retryDelaysMs ?? [250, 500]);
   const send = options.fetch ?? globalThis.fetch;
   if (typeof send !== 'function') {
     throw new TypeError('createSessionClient: no global fetch here; pass one as options.fetch, e.g. { fetch: myFetch }');
@@ -161,6 +162,15 @@ function readOwn<T extends object>(value: T | null | undefined): Partial<T> {
   const own: Record<string, unknown> = Object.create(null);
   for (const name of Object.keys(value ?? {})) own[name] = (value as Record<string, unknown>)[name];
   return own as Partial<T>;
+}
+
+/** A copy of the delays, each one a timer can wait (setTimeout fires at once beyond MAX_TIMEOUT_MS). */
+function readRetryDelays(value: unknown): readonly number[] {
+  const delays = Array.isArray(value) ? [...value] : [NaN];
+  if (!delays.every((ms) => typeof ms === 'number' && ms >= 0 && ms <= MAX_TIMEOUT_MS)) {
+    throw new TypeError(`createSessionClient: options.retryDelaysMs must be an array of milliseconds, each from 0 to ${MAX_TIMEOUT_MS} (24.8 days), e.g. [250, 500]`);
+  }
+  return delays;
 }
 
 function readBaseUrl(value: unknown): string {

@@ -70,6 +70,8 @@ const DNS_LABEL = /^[a-z\d](?:[a-z\d-]{0,61}[a-z\d])?$/i;
 const LOCAL_HOSTS = ['localhost', '127.0.0.1', '[::1]'];
 // Visible ASCII only: fetch rejects other header values with a message that quotes the value, i.e. the key.
 const HEADER_VALUE = /^[\x21-\x7e]+$/;
+/** The longest a timer can wait: setTimeout (and AbortSignal.timeout) fire at once beyond it. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
 const MAX_POLL_MS = 15_000;
 const MAX_RETRY_DELAY_MS = 30_000;
 const REDIRECTS = [301, 302, 303, 307, 308];
@@ -100,6 +102,22 @@ function resolveNumber(option: string, value: unknown, fallback: number, min: nu
   const number = value ?? fallback;
   if (typeof number != 'number' || !Number.isFinite(number) || number < min) fail(option, `${JSON.stringify(value)} must be a number ≥ ${min}`, example);
   return number;
+}
+
+/** Milliseconds one timer waits: at least 1, and at most MAX_TIMER_MS. */
+function resolveTimerMs(option: string, value: unknown, fallback: number, example: string): number {
+  const ms = value ?? fallback;
+  if (!(typeof ms == 'number' && ms >= 1 && ms <= MAX_TIMER_MS)) {
+    fail(option, `${typeof value == 'number' ? value : JSON.stringify(value)} must be a number from 1 to ${MAX_TIMER_MS} (ms, 24.8 days)`, example);
+  }
+  return ms;
+}
+
+/** The same rule for waitForJob, whose bad arguments are `invalid-arguments`. */
+function checkWaitMs(option: string, ms: number, example: number): void {
+  if (!(ms > 0 && ms <= MAX_TIMER_MS)) {
+    throw new EventDataError('invalid-arguments', `waitForJob: ${option} must be a positive number of milliseconds, at most ${MAX_TIMER_MS} (24.8 days), e.g. ${example}`);
+  }
 }
 
 /** The key is checked here and never echoed: it must not reach a message. */
@@ -136,7 +154,7 @@ export function createEventDataClient(given: EventDataClientOptions): EventDataC
   const { apiVersion = 'v2', fetch: fetchFunction = globalThis.fetch } = options;
   if (!API_VERSIONS.includes(apiVersion)) fail('apiVersion', `${JSON.stringify(apiVersion)} is not one of ${API_VERSIONS.join(', ')}`, '"admin/v4"');
   if (typeof fetchFunction != 'function') fail('fetch', 'it must be a function (no global fetch here)', 'globalThis.fetch');
-  const timeoutMs = resolveNumber('timeoutMs', options.timeoutMs, 30_000, 1, '30000');
+  const timeoutMs = resolveTimerMs('timeoutMs', options.timeoutMs, 30_000, '30000');
   const retries = Math.floor(resolveNumber('retries', options.retries, 3, 0, '3'));
   const retryDelayMs = resolveNumber('retryDelayMs', options.retryDelayMs, 500, 0, '500');
   // Kept in this closure only, never in a property: nothing that prints the client can print the key.
@@ -214,7 +232,8 @@ export function createEventDataClient(given: EventDataClientOptions): EventDataC
 
   async function waitForJob(jid: string, options: WaitForJobOptions = {}): Promise<EventDataJob> {
     const { timeoutMs: waitMs = 600_000, intervalMs = 1000, onProgress, signal } = ownOptions(options ?? {});
-    if (!(waitMs > 0) || !(intervalMs > 0)) throw new EventDataError('invalid-arguments', 'waitForJob: timeoutMs and intervalMs must be positive numbers, e.g. { timeoutMs: 600000, intervalMs: 1000 }');
+    checkWaitMs('timeoutMs', waitMs, 600_000);
+    checkWaitMs('intervalMs', intervalMs, 1000);
     const deadline = new AbortController();
     const timer = setTimeout(() => deadline.abort(), waitMs);
     const stop = signal ? AbortSignal.any([signal, deadline.signal]) : deadline.signal;

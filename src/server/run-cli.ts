@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { createEventDataClient } from './event-data.js';
+import { createEventDataClient, MAX_TIMER_MS } from './event-data.js';
 import type { EventDataApiVersion, EventDataClient, EventDataJob } from './event-data.js';
 import { EventDataError } from './errors.js';
 import type { EventDataErrorCode } from './errors.js';
@@ -31,7 +31,7 @@ Options:
                            admin/v4 is current; admin/v3 is supported until 2026-12-31.
   --wait                   Wait until the job is done; status changes are printed on stderr. Elevate runs jobs
                            from the day after they were created: on a real cluster, run job-status <jid> later.
-  --wait-timeout <s>       Seconds --wait waits before giving up. Defaults to 600.
+  --wait-timeout <s>       Seconds --wait waits before giving up, at most 2147483 (24.8 days). Defaults to 600.
   --poll-interval <ms>     First delay between status polls; it doubles up to 15 s. Defaults to 1000.
   --retries <n>            Retries of a 5xx answer, network error or timeout. Defaults to 3.
   --json                   Print the job as JSON on stdout: {"jid":"…","status":"…"}; a failure as {"error":{…}}.
@@ -73,6 +73,14 @@ function readNumber(flag: string, value: string | undefined, fallback: number, i
   const number = Number(value);
   if (value.trim() === '' || !isValid(number)) throw new UsageError(`${flag} ${JSON.stringify(value)} is not valid`);
   return number;
+}
+
+/** A positive duration flag in units of `unitMs`, refused (not clamped) when one timer cannot wait that long. */
+function readDuration(flag: string, value: string | undefined, fallback: number, unitMs: number, unit: string): number {
+  const number = readNumber(flag, value, fallback, (n) => n > 0);
+  const max = Math.floor(MAX_TIMER_MS / unitMs);
+  if (number > max) throw new UsageError(`${flag} ${JSON.stringify(value)} is too long: at most ${max} ${unit} (24.8 days)`);
+  return number * unitMs;
 }
 
 function parse(argv: string[]) {
@@ -121,8 +129,8 @@ export async function runCli(argv: string[], givenEnv: Record<string, string | u
       retries: readNumber('--retries', values.retries, 3, (n) => Number.isInteger(n) && n >= 0),
     });
     const waitOptions = {
-      timeoutMs: readNumber('--wait-timeout', values['wait-timeout'], 600, (n) => n > 0) * 1000,
-      intervalMs: readNumber('--poll-interval', values['poll-interval'], 1000, (n) => n > 0),
+      timeoutMs: readDuration('--wait-timeout', values['wait-timeout'], 600, 1000, 'seconds'),
+      intervalMs: readDuration('--poll-interval', values['poll-interval'], 1000, 1, 'ms'),
     };
     let job: EventDataJob = await command.start(client, argument);
     if (values.wait) {

@@ -116,6 +116,17 @@ describe('exit codes', () => {
     expect(standIn.requests).toEqual([]);
   });
 
+  it.each([
+    [['remove-customer', 'c1', '--wait', '--wait-timeout', '2592000'], 'elevate-tracker: --wait-timeout "2592000" is too long: at most 2147483 seconds (24.8 days)'],
+    [['remove-customer', 'c1', '--wait', '--wait-timeout', 'Infinity'], 'elevate-tracker: --wait-timeout "Infinity" is too long: at most 2147483 seconds (24.8 days)'],
+    [['export-customer', 'c1', '--wait', '--poll-interval', '3000000000'], 'elevate-tracker: --poll-interval "3000000000" is too long: at most 2147483647 ms (24.8 days)'],
+  ])('2 for a duration no timer can wait, before any request: %j (issue 12, item 10)', { concurrent: true }, async (args, message) => {
+    const { code, stderr } = await runCli(args);
+    expect(code).toBe(2);
+    expect(stderr).toContain(message);
+    expect(standIn.requests).toEqual([]);
+  });
+
   it('2 when ELEVATE_API_KEY is missing, or neither cluster nor base is given', async () => {
     const noKey = await runCli(['job-status', 'j1'], { ELEVATE_API_BASE: apiBase });
     expect(noKey.code).toBe(2);

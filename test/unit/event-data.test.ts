@@ -74,6 +74,12 @@ describe('options', () => {
     expect(call).toThrow(expect.objectContaining({ code: 'config', message }));
   });
 
+  it.each([3e9, 2 ** 31, Infinity])('rejects the timeoutMs %s, which no timer can wait (issue 12, item 10)', (timeoutMs) => {
+    expect(() => createClient({ timeoutMs })).toThrow(expect.objectContaining({ code: 'config',
+      message: `Invalid option timeoutMs: ${timeoutMs} must be a number from 1 to 2147483647 (ms, 24.8 days). Example: 30000.` }));
+    expect(createClient({ timeoutMs: 2 ** 31 - 1 })).toBeDefined();
+  });
+
   it('asks for ELEVATE_API_KEY when no key is given', () => {
     delete process.env.ELEVATE_API_KEY;
     expect(() => createEventDataClient({ clusterId: 'w1' })).toThrow(expect.objectContaining({
@@ -328,6 +334,17 @@ describe('waitForJob', () => {
     const error = await rejectionOf(client.waitForJob(jid, { intervalMs: 5, timeoutMs: 400 }));
     expect(error).toMatchObject({ code: 'timeout', message: `Job ${jid} was not done within 400 ms; last status: waiting. Elevate runs jobs `
       + `from the day after they were created, so it goes on: check it later with getJobStatus (CLI: elevate-tracker job-status ${jid})` });
+  });
+
+  it.each([
+    ['timeoutMs', 3e9, '600000'],
+    ['timeoutMs', Infinity, '600000'],
+    ['intervalMs', 3e9, '1000'],
+  ])('rejects the %s %s, which no timer can wait, before polling (issue 12, item 10)', async (option, value, example) => {
+    const error = await rejectionOf(createClient().waitForJob('j1', { [option]: value }));
+    expect(error).toMatchObject({ code: 'invalid-arguments',
+      message: `waitForJob: ${option} must be a positive number of milliseconds, at most 2147483647 (24.8 days), e.g. ${example}` });
+    expect(standIn.requests).toEqual([]);
   });
 
   it('stops when its signal aborts', async () => {

@@ -196,6 +196,24 @@ describe('options', () => {
       .toThrow('createSessionClient: options.timeoutMs must be a positive number of milliseconds, e.g. 10000');
   });
 
+  it.each<[unknown]>([[[3e9]], [[0, 2 ** 31]], [[-1]], [[Number.NaN]], [[Infinity]], ['250'], [500], [[null]]])(
+    'throws a TypeError for the retryDelaysMs %s (issue 12, item 10)', (retryDelaysMs) => {
+      expect(() => createSessionClient({ baseUrl: BASE, retryDelaysMs: retryDelaysMs as number[], fetch: async () => new Response() })).toThrow(
+        new TypeError('createSessionClient: options.retryDelaysMs must be an array of milliseconds, each from 0 to 2147483647 (24.8 days), e.g. [250, 500]'));
+    });
+
+  it('uses the given retryDelaysMs as they were when the client was created', async () => {
+    vi.useFakeTimers();
+    const retryDelaysMs = [2 ** 31 - 1];
+    const { client, calls } = makeClient([networkError, ok], { retryDelaysMs });
+    retryDelaysMs[0] = 3e9;
+    const reading = client.get('s1');
+    await vi.advanceTimersByTimeAsync(2 ** 31 - 2);
+    expect(calls).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1);
+    await expect(reading).resolves.toEqual({ sessionId: 's1' });
+  });
+
   it('uses the global fetch by default', async () => {
     const fetch = vi.fn(async () => new Response(JSON.stringify({ sessionId: 'g' })));
     vi.stubGlobal('fetch', fetch);
