@@ -162,8 +162,10 @@ export function createEventDataClient(given: EventDataClientOptions): EventDataC
   const prefix = `/api/${apiVersion}/event-data`;
   const redact = (text: string) => text.split(apiKey).join('[redacted]');
 
+  type Outcome = EventDataJob | { error: EventDataError; isRetryable: boolean };
+
   /** One attempt: a job, or the error and whether another attempt may help. */
-  async function attempt(method: string, url: string, label: string, signal?: AbortSignal): Promise<EventDataJob | { error: EventDataError; isRetryable: boolean }> {
+  async function attempt(method: string, url: string, label: string, signal?: AbortSignal): Promise<Outcome> {
     const timeout = AbortSignal.timeout(timeoutMs);
     let status: number, body: string, isRedirect: boolean;
     try {
@@ -181,6 +183,11 @@ export function createEventDataClient(given: EventDataClientOptions): EventDataC
         ? { error: new EventDataError('timeout', `${label} got no answer within ${timeoutMs} ms`, { cause }), isRetryable: true }
         : { error: new EventDataError('network', `${label} failed: ${cause.message}`, { cause }), isRetryable: true };
     }
+    return readAnswer(label, status, body, isRedirect);
+  }
+
+  /** Elevate's answer as a job, or the error it means. */
+  function readAnswer(label: string, status: number, body: string, isRedirect: boolean): Outcome {
     if (isRedirect) {
       const message = `${label} answered with a redirect (HTTP ${status}), which is not followed (it could take the Api-Key elsewhere): set apiBase to the final URL`;
       return { error: new EventDataError('server', message, { status }), isRetryable: false };
