@@ -159,9 +159,7 @@ export function createSessionClient(given: SessionClientOptions): SessionClient 
  * `Object.prototype` by a prototype-polluting library on the page (a `fetch`, a `customerId`) are never read.
  */
 function readOwn<T extends object>(value: T | null | undefined): Partial<T> {
-  const own: Record<string, unknown> = Object.create(null);
-  for (const name of Object.keys(value ?? {})) own[name] = (value as Record<string, unknown>)[name];
-  return own as Partial<T>;
+  return Object.assign(Object.create(null), value);
 }
 
 /** A copy of the delays, each one a timer can wait (setTimeout fires at once beyond MAX_TIMEOUT_MS). */
