@@ -13,7 +13,7 @@ export interface SessionClientOptions {
   agentId?: string;
   /** Milliseconds to wait for each attempt (answer and body) before giving up with code `timeout`. Defaults to `10000`. */
   timeoutMs?: number;
-  /** Delays in milliseconds before each retry of a GET; its length is the number of retries. Defaults to `[250, 500]`. */
+  /** Delays in milliseconds before each retry of a GET, each at most 2147483647 (24.8 days); its length is the number of retries. Defaults to `[250, 500]`. */
   retryDelaysMs?: readonly number[];
   /** The `fetch` to use, for tests or a polyfill. Defaults to `globalThis.fetch`. */
   fetch?: typeof fetch;

@@ -30,7 +30,7 @@ export interface EventDataClientOptions {
   apiKey?: string;
   /** API version, i.e. the path prefix `/api/{apiVersion}/event-data/…`. Defaults to `'v2'`, the version of the spec. */
   apiVersion?: EventDataApiVersion;
-  /** Milliseconds one HTTP request may take before it counts as timed out (and is retried). Defaults to `30000`. */
+  /** Milliseconds one HTTP request may take before it counts as timed out (and is retried), at most 2147483647 (24.8 days). Defaults to `30000`. */
   timeoutMs?: number;
   /** How many times a 5xx, network error or timeout is retried; 400 and 403 never are. Defaults to `3`. */
   retries?: number;
@@ -41,9 +41,9 @@ export interface EventDataClientOptions {
 }
 
 export interface WaitForJobOptions {
-  /** Milliseconds to wait for `done` before rejecting with code `timeout`. Defaults to `600000` (10 minutes). */
+  /** Milliseconds to wait for `done` before rejecting with code `timeout`, at most 2147483647 (24.8 days). Defaults to `600000` (10 minutes). */
   timeoutMs?: number;
-  /** First delay between polls in milliseconds; it doubles each poll up to 15 s. Defaults to `1000`. */
+  /** First delay between polls in milliseconds, at most 2147483647; it doubles each poll up to 15 s. Defaults to `1000`. */
   intervalMs?: number;
   /** Called with the job whenever its status changes, starting with the first status seen. Defaults to none. */
   onProgress?: (job: EventDataJob) => void;
