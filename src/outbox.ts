@@ -1,18 +1,7 @@
+import type { Config } from './config';
 import type { Debug } from './log';
-import { isOutboxKey, OUTBOX_KEY } from './storage-names';
-
-/** A notification on its way: URL (with the keys), body, when it was made, how often it was tried. */
-interface Entry {
-  url: string;
-  body?: string;
-  /** When it was made. */
-  at: number;
-  tries: number;
-  /** When the next try is due. */
-  due: number;
-  /** A request for it is on its way. */
-  sending?: boolean;
-}
+import { OUTBOX_KEY } from './storage-names';
+import { MAX_AGE, MAX_ATTEMPTS, MAX_BYTES, storedKeys, takeStored, type Entry } from './stored-entries';
 
 /** Delivers notifications at least once: retries failures, keeps what is undelivered across pages. */
 export interface Outbox {
@@ -34,10 +23,7 @@ export interface Outbox {
   clear(): void;
 }
 
-const MAX_ATTEMPTS = 10;
-const MAX_AGE = 86_400_000;
 const MAX_ENTRIES = 100;
-const MAX_BYTES = 65_536;
 const REQUEST_TIMEOUT = 10_000;
 /** Requests in flight at once: what HTTP/1.1 opens to one host, and well within Chromium's keepalive quota. */
 const MAX_IN_FLIGHT = 6;
@@ -69,36 +55,13 @@ function beyondBounds(newestFirst: Entry[], isWaiting: (entry: Entry) => unknown
     || (isWaiting(entry) && (++waiting > MAX_ENTRIES || (bytes += entry.url.length + (entry.body?.length || 0)) > MAX_BYTES)));
 }
 
-/** The keys of what pages stored, this one's included. */
-function storedKeys() {
-  try {
-    return Object.keys(localStorage).filter(isOutboxKey);
-  } catch {
-    return []; // storage missing or blocked
-  }
-}
-
-/** Takes the entries stored under `keys` (by default, every page's) out of storage. */
-function takeStored(keys = storedKeys()): Entry[] {
-  return keys.flatMap((key) => {
-    try {
-      const stored = localStorage.getItem(key);
-      localStorage.removeItem(key); // garbage too, which would otherwise be found again on every page view
-      const entries = JSON.parse(stored!);
-      return Array.isArray(entries) ? entries.filter((entry) => typeof entry?.url == 'string') : [];
-    } catch {
-      return []; // storage blocked, or garbage
-    }
-  });
-}
-
 /**
  * Adds entries to this page's own key (no other page writes it, so pages going away at once lose nothing), within
  * the bounds. Returns those that did not fit, or undefined when there is no storage.
  */
-function store(key: string, entries: Entry[]): Entry[] | undefined {
+function store(key: string, entries: Entry[], apiBase: string): Entry[] | undefined {
   try {
-    const all = takeStored([key]).concat(entries);
+    const all = takeStored(apiBase, [key]).concat(entries);
     // Every entry counts, so what is beyond the bounds is the oldest ones: a prefix.
     const beyond = beyondBounds(all.slice().reverse(), () => true);
     localStorage.setItem(key, JSON.stringify(all.slice(beyond.length)));
@@ -112,8 +75,9 @@ function store(key: string, entries: Entry[]): Entry[] | undefined {
  * The outbox. Entries are owned either by one page, in memory, or by no page, in localStorage: a page that is
  * hidden or goes away beacons what it holds and stores the rest; a visible page adopts what is stored (under a
  * Web Lock where there is one), so two tabs do not send one entry twice. No timer runs while nothing is pending.
+ * Entries read back from storage go only to `apiBase`'s notification paths.
  */
-export function createOutbox(debug: Debug): Outbox {
+export function createOutbox(debug: Debug, { apiBase }: Pick<Config, 'apiBase' | 'debug'>): Outbox {
   const ownKey = `${OUTBOX_KEY}.${Math.random()}`; // elevate_outbox.0.7351…, this page's
   let pending: Entry[] = [];
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -241,7 +205,7 @@ export function createOutbox(debug: Debug): Outbox {
       // Nearly every page view finds nothing stored: then no lock is asked for (a round-trip to the browser).
       if (!canTake || !storedKeys().length) return;
       const take = () => {
-        add(takeStored().map((entry) => ({ ...entry, sending: false })));
+        add(takeStored(apiBase));
         schedule();
       };
       try {
@@ -255,7 +219,7 @@ export function createOutbox(debug: Debug): Outbox {
     clear() {
       stopTimer();
       pending = [];
-      takeStored();
+      takeStored(apiBase);
     },
 
     release(isGoingAway, canStore = true) {
@@ -268,7 +232,7 @@ export function createOutbox(debug: Debug): Outbox {
       // Beaconed entries are done; the others are handed over to storage (within its bounds), or stay with this page
       // (no consent, no storage), which retries them for as long as it lives.
       pending = pending.filter((entry) => entry.sending);
-      const dropped = stored.length && canStore ? store(ownKey, stored) : undefined;
+      const dropped = stored.length && canStore ? store(ownKey, stored, apiBase) : undefined;
       if (dropped) drop(dropped);
       else pending.push(...stored.filter((entry) => !entry.sending));
     },
