@@ -1,4 +1,5 @@
 import type { Config } from './config';
+import { toJson } from './json';
 import type { Debug } from './log';
 import { OUTBOX_KEY } from './storage-names';
 import { MAX_AGE, MAX_ATTEMPTS, MAX_BYTES, storedKeys, takeStored, type Entry } from './stored-entries';
@@ -64,7 +65,8 @@ function store(key: string, entries: Entry[], apiBase: string): Entry[] | undefi
     const all = takeStored(apiBase, [key]).concat(entries);
     // Every entry counts, so what is beyond the bounds is the oldest ones: a prefix.
     const beyond = beyondBounds(all.slice().reverse(), () => true);
-    localStorage.setItem(key, JSON.stringify(all.slice(beyond.length)));
+    // Not JSON.stringify, which page globals change (Prototype.js turns arrays into strings: unreadable).
+    localStorage.setItem(key, toJson(all.slice(beyond.length)));
     return beyond;
   } catch {
     // no storage, or blocked
