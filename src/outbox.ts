@@ -1,8 +1,9 @@
 import type { Config } from './config';
 import { toJson } from './json';
 import type { Debug } from './log';
+import { postNotification } from './post-notification';
 import { OUTBOX_KEY } from './storage-names';
-import { MAX_AGE, MAX_ATTEMPTS, MAX_BYTES, storedKeys, takeStored, type Entry } from './stored-entries';
+import { MAX_AGE, MAX_ATTEMPTS, MAX_BYTES, MAX_DELAY, storedKeys, takeStored, type Entry } from './stored-entries';
 
 /** Delivers notifications at least once: retries failures, keeps what is undelivered across pages. */
 export interface Outbox {
@@ -25,7 +26,6 @@ export interface Outbox {
 }
 
 const MAX_ENTRIES = 100;
-const REQUEST_TIMEOUT = 10_000;
 /** Requests in flight at once: what HTTP/1.1 opens to one host, and well within Chromium's keepalive quota. */
 const MAX_IN_FLIGHT = 6;
 /** New notifications queued behind those in flight (a burst), at most. */
@@ -42,7 +42,10 @@ const STORAGE_SETTLE = 100;
 const canKeepAlive = typeof Request == 'function' && 'keepalive' in Request.prototype;
 
 /** 1 s doubling with each attempt, capped at a minute, with ±25% jitter so that tabs do not retry in step. */
-const backoff = (tries: number) => Math.min(60_000, 500 * 2 ** tries) * (0.75 + Math.random() / 2);
+const backoff = (tries: number) => Math.min(MAX_DELAY, 500 * 2 ** tries) * (0.75 + Math.random() / 2);
+
+/** What an entry weighs against the bounds. */
+const weigh = (entry: Entry) => entry.url.length + (entry.body?.length || 0);
 
 /**
  * The entries beyond the bounds, given newest first: beyond MAX_QUEUED in all, and among those `isWaiting` says count
@@ -53,7 +56,7 @@ function beyondBounds(newestFirst: Entry[], isWaiting: (entry: Entry) => unknown
   let waiting = 0;
   let bytes = 0;
   return newestFirst.filter((entry) => ++queued > MAX_QUEUED
-    || (isWaiting(entry) && (++waiting > MAX_ENTRIES || (bytes += entry.url.length + (entry.body?.length || 0)) > MAX_BYTES)));
+    || (isWaiting(entry) && (++waiting > MAX_ENTRIES || (bytes += weigh(entry)) > MAX_BYTES)));
 }
 
 /**
@@ -77,9 +80,9 @@ function store(key: string, entries: Entry[], apiBase: string): Entry[] | undefi
  * The outbox. Entries are owned either by one page, in memory, or by no page, in localStorage: a page that is
  * hidden or goes away beacons what it holds and stores the rest; a visible page adopts what is stored (under a
  * Web Lock where there is one), so two tabs do not send one entry twice. No timer runs while nothing is pending.
- * Entries read back from storage go only to `apiBase`'s notification paths.
+ * Entries read back from storage go only to `apiBase`'s notification paths; `debug` says whether to read refusals.
  */
-export function createOutbox(debug: Debug, { apiBase }: Pick<Config, 'apiBase' | 'debug'>): Outbox {
+export function createOutbox(debug: Debug, { apiBase, debug: isDebug }: Pick<Config, 'apiBase' | 'debug'>): Outbox {
   const ownKey = `${OUTBOX_KEY}.${Math.random()}`; // elevate_outbox.0.7351…, this page's
   let pending: Entry[] = [];
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -90,6 +93,8 @@ export function createOutbox(debug: Debug, { apiBase }: Pick<Config, 'apiBase' |
    * "Failed to fetch" although the browser still delivers them; sending those again would duplicate them.
    */
   let isLeaving = false;
+  /** No request before then: the API asked for a pause (Retry-After), which holds for every entry. */
+  let pausedUntil = 0;
 
   function stopTimer() {
     clearTimeout(timer);
@@ -105,10 +110,12 @@ export function createOutbox(debug: Debug, { apiBase }: Pick<Config, 'apiBase' |
 
   const drop = (entries: Entry[]) => entries.forEach((entry) => finish(entry, 'dropped: outbox full'));
 
-  function fail(entry: Entry, reason: unknown) {
+  function fail(entry: Entry, reason: unknown, retryAfter = 0) {
     if (isLeaving) return;
+    const now = Date.now();
     entry.sending = false;
-    entry.due = Date.now() + backoff(entry.tries);
+    entry.due = now + backoff(entry.tries);
+    pausedUntil = Math.max(pausedUntil, now + retryAfter);
     debug('retry:', reason, entry.url, entry.body);
     schedule();
   }
@@ -124,32 +131,15 @@ export function createOutbox(debug: Debug, { apiBase }: Pick<Config, 'apiBase' |
   /** One attempt: fetch where its answer can be read; sendBeacon where keepalive is missing or the page is hidden. */
   function transmit(entry: Entry) {
     entry.tries++;
-    if (canKeepAlive && (window as Partial<Window>).fetch && !document.hidden) {
-      entry.sending = true;
-      // A request that hangs is retried. The timer is ours, cleared with the answer: AbortSignal.timeout would wake
-      // an idle page up ten seconds later.
-      const abort = new AbortController();
-      const timeout = setTimeout(() => abort.abort(), REQUEST_TIMEOUT);
-      // Only a first try needs keepalive (to outlive a click that navigates); retries happen on a living page, and
-      // Chromium refuses keepalive requests beyond a quota in flight (ERR_INSUFFICIENT_RESOURCES).
-      fetch(entry.url, { method: 'POST', body: entry.body, keepalive: entry.tries == 1, credentials: 'omit', signal: abort.signal })
-        .finally(() => clearTimeout(timeout))
-        .then((response) => {
-          if (response.ok) return finish(entry, response.status);
-          // 400 means invalid arguments (spec): sending it again cannot help.
-          if (response.status < 500 && response.status != 408 && response.status != 429) {
-            return response.text().then((reason) => finish(entry, `dropped: ${response.status} ${reason}`), () => finish(entry, response.status));
-          }
-          fail(entry, response.status);
-        },
+    if (!(canKeepAlive && (window as Partial<Window>).fetch && !document.hidden)) return beacon(entry) ? finish(entry, 'beacon') : fail(entry, 'beacon');
+    entry.sending = true;
+    // Only a first try needs keepalive (to outlive a click that navigates); retries happen on a living page, and
+    // Chromium refuses keepalive requests beyond a quota in flight (ERR_INSUFFICIENT_RESOURCES).
+    postNotification(entry.url, entry.body, entry.tries == 1, isDebug)
+      .then(([isDone, outcome, retryAfter]) => (isDone ? finish(entry, outcome) : fail(entry, outcome, retryAfter)),
         // Chromium also rejects the keepalive fetches of a page that is unloading, a moment before `pagehide`,
         // while the browser still delivers them: a network error counts only if the page is still here later.
         (error) => setTimeout(() => fail(entry, error), UNLOAD_GRACE));
-    } else if (beacon(entry)) {
-      finish(entry, 'beacon');
-    } else {
-      fail(entry, 'beacon');
-    }
   }
 
   /** Sends what is due, drops what is too old or tried too often, and sets one timer for the next due entry. */
@@ -160,11 +150,12 @@ export function createOutbox(debug: Debug, { apiBase }: Pick<Config, 'apiBase' |
     let nextDueAt = Infinity;
     let inFlight = pending.filter((entry) => entry.sending).length;
     for (const entry of pending) {
+      const due = Math.max(entry.due, pausedUntil);
       if (entry.sending) continue;
       if (entry.tries >= MAX_ATTEMPTS || now - entry.at > MAX_AGE) finish(entry, 'dropped: too old');
       // Offline, the browser says so and a request would only burn an attempt: `online` flushes again. Beyond
       // MAX_IN_FLIGHT, an answer makes room and flushes again.
-      else if (entry.due > now || navigator.onLine === false) nextDueAt = Math.min(nextDueAt, entry.due);
+      else if (due > now || navigator.onLine === false) nextDueAt = Math.min(nextDueAt, due);
       else if (inFlight < MAX_IN_FLIGHT) {
         transmit(entry);
         if (entry.sending) inFlight++;

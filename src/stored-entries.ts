@@ -17,7 +17,7 @@ export const MAX_ATTEMPTS = 10;
 export const MAX_AGE = 86_400_000;
 /** Bytes (URL and body) of what waits or is stored, at most. */
 export const MAX_BYTES = 65_536;
-/** The longest wait before a retry (the backoff's cap). */
+/** The longest wait before a retry: the backoff's cap, and Retry-After's. */
 export const MAX_DELAY = 60_000;
 
 /** The notification paths of both API generations, for the types of notifications.ts, followed by the query. */
