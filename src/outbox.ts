@@ -17,7 +17,7 @@ export interface Outbox {
    */
   adopt(canTake?: boolean): void;
   /**
-   * The page is hidden or going away: beacons what can go now and stores the rest for the next page (unless
+   * The page is hidden or going away: sends what can go now (keepalive) and stores the rest for the next page (unless
    * `canStore` is false: without consent, what is left stays with the page).
    */
   release(isGoingAway?: boolean, canStore?: boolean): void;
@@ -26,6 +26,12 @@ export interface Outbox {
 }
 
 const MAX_ENTRIES = 100;
+/**
+ * Bytes of keepalive requests in flight, at most: Chromium refuses keepalive fetches beyond 64 KiB of bodies in
+ * flight (fetch spec, "inflight keepalive bytes"), as a rejection that a page going away can no longer act on.
+ * Counting URLs too leaves room for other scripts' keepalive requests.
+ */
+const MAX_KEPT_ALIVE = 65_536;
 /** Requests in flight at once: what HTTP/1.1 opens to one host, and well within Chromium's keepalive quota. */
 const MAX_IN_FLIGHT = 6;
 /** New notifications queued behind those in flight (a burst), at most. */
@@ -38,8 +44,12 @@ const UNLOAD_GRACE = 100;
  */
 const STORAGE_SETTLE = 100;
 
-/** `fetch` with `keepalive` outlives the page (a click that navigates) and, unlike sendBeacon, shows the answer. */
+/**
+ * `fetch` with `keepalive` outlives the page (a click that navigates, a tab closed) and works on hidden pages; unlike
+ * sendBeacon, it shows the answer, can leave cookies out and does not follow redirects. The page may delete fetch.
+ */
 const canKeepAlive = typeof Request == 'function' && 'keepalive' in Request.prototype;
+const canFetch = () => canKeepAlive && !!(window as Partial<Window>).fetch;
 
 /** 1 s doubling with each attempt, capped at a minute, with ±25% jitter so that tabs do not retry in step. */
 const backoff = (tries: number) => Math.min(MAX_DELAY, 500 * 2 ** tries) * (0.75 + Math.random() / 2);
@@ -78,7 +88,7 @@ function store(key: string, entries: Entry[], apiBase: string): Entry[] | undefi
 
 /**
  * The outbox. Entries are owned either by one page, in memory, or by no page, in localStorage: a page that is
- * hidden or goes away beacons what it holds and stores the rest; a visible page adopts what is stored (under a
+ * hidden or goes away sends what it holds and stores the rest; a visible page adopts what is stored (under a
  * Web Lock where there is one), so two tabs do not send one entry twice. No timer runs while nothing is pending.
  * Entries read back from storage go only to `apiBase`'s notification paths; `debug` says whether to read refusals.
  */
@@ -93,6 +103,8 @@ export function createOutbox(debug: Debug, { apiBase, debug: isDebug }: Pick<Con
    * "Failed to fetch" although the browser still delivers them; sending those again would duplicate them.
    */
   let isLeaving = false;
+  /** Bytes of this page's keepalive requests in flight. */
+  let keptAliveBytes = 0;
   /** No request before then: the API asked for a pause (Retry-After), which holds for every entry. */
   let pausedUntil = 0;
 
@@ -128,14 +140,18 @@ export function createOutbox(debug: Debug, { apiBase, debug: isDebug }: Pick<Con
     }
   }
 
-  /** One attempt: fetch where its answer can be read; sendBeacon where keepalive is missing or the page is hidden. */
-  function transmit(entry: Entry) {
+  const canKeepAliveFor = (entry: Entry) => keptAliveBytes + weigh(entry) <= MAX_KEPT_ALIVE;
+
+  /** One attempt: fetch, with `keepalive` if asked; sendBeacon only where keepalive is missing. */
+  function transmit(entry: Entry, isKeptAlive: boolean) {
     entry.tries++;
-    if (!(canKeepAlive && (window as Partial<Window>).fetch && !document.hidden)) return beacon(entry) ? finish(entry, 'beacon') : fail(entry, 'beacon');
+    if (!canFetch()) return beacon(entry) ? finish(entry, 'beacon') : fail(entry, 'beacon');
+    const bytes = isKeptAlive ? weigh(entry) : 0;
+    keptAliveBytes += bytes;
     entry.sending = true;
-    // Only a first try needs keepalive (to outlive a click that navigates); retries happen on a living page, and
-    // Chromium refuses keepalive requests beyond a quota in flight (ERR_INSUFFICIENT_RESOURCES).
-    postNotification(entry.url, entry.body, entry.tries == 1, isDebug)
+    entry.isKeptAlive = isKeptAlive;
+    postNotification(entry.url, entry.body, isKeptAlive, isDebug)
+      .finally(() => { keptAliveBytes -= bytes; })
       .then(([isDone, outcome, retryAfter]) => (isDone ? finish(entry, outcome) : fail(entry, outcome, retryAfter)),
         // Chromium also rejects the keepalive fetches of a page that is unloading, a moment before `pagehide`,
         // while the browser still delivers them: a network error counts only if the page is still here later.
@@ -157,7 +173,9 @@ export function createOutbox(debug: Debug, { apiBase, debug: isDebug }: Pick<Con
       // MAX_IN_FLIGHT, an answer makes room and flushes again.
       else if (due > now || navigator.onLine === false) nextDueAt = Math.min(nextDueAt, due);
       else if (inFlight < MAX_IN_FLIGHT) {
-        transmit(entry);
+        // A first try needs keepalive to outlive a click that navigates, any try on a hidden page to outlive a tab
+        // closed; retries on a visible page do not, and leave the quota to those.
+        transmit(entry, (!entry.tries || document.hidden) && canKeepAliveFor(entry));
         if (entry.sending) inFlight++;
       }
     }
@@ -218,12 +236,20 @@ export function createOutbox(debug: Debug, { apiBase, debug: isDebug }: Pick<Con
     release(isGoingAway, canStore = true) {
       stopTimer();
       if (isGoingAway) isLeaving = true;
-      const stored = pending.filter((entry) => entry.sending
-        // A retry still in flight may fail with the page gone: keep it too (at least once, under faults).
-        ? isLeaving && entry.tries > 1
-        : !(navigator.onLine !== false && beacon(entry)));
-      // Beaconed entries are done; the others are handed over to storage (within its bounds), or stay with this page
-      // (no consent, no storage), which retries them for as long as it lives.
+      const canSend = navigator.onLine !== false && Date.now() >= pausedUntil;
+      // What can go now goes, as keepalive requests within the quota (a beacon where there is no keepalive).
+      for (const entry of pending) {
+        if (entry.sending || !canSend) continue;
+        if (canFetch()) {
+          if (canKeepAliveFor(entry)) transmit(entry, true);
+        } else if (beacon(entry)) {
+          finish(entry, 'beacon');
+        }
+      }
+      // What is left is handed over to storage (within its bounds), or stays with this page (no consent, no
+      // storage), which retries it for as long as it lives. A plain request in flight dies with a page that goes:
+      // kept too (at least once, under faults).
+      const stored = pending.filter((entry) => !entry.sending || (isLeaving && !entry.isKeptAlive));
       pending = pending.filter((entry) => entry.sending);
       const dropped = stored.length && canStore ? store(ownKey, stored, apiBase) : undefined;
       if (dropped) drop(dropped);

@@ -11,6 +11,8 @@ export interface Entry {
   due: number;
   /** A request for it is on its way. */
   sending?: boolean;
+  /** That request is a keepalive one, which outlives the page. */
+  isKeptAlive?: boolean;
 }
 
 export const MAX_ATTEMPTS = 10;
