@@ -67,6 +67,7 @@ const ADMIN_ROUTES = { requests: ['GET', 'DELETE'], preflights: ['GET'], faults:
  * @property {string} path
  * @property {Record<string, string>} query All query parameters (last value wins).
  * @property {string | null} contentType
+ * @property {boolean} hasCookie Whether a Cookie header came along (the tracker sends none; a beacon would).
  * @property {string | null} body Raw body; null when empty or over the 64 KiB limit.
  * @property {Record<string, unknown> | undefined} json The body parsed, when it is a JSON object and validation got
  *   as far as parsing it (so also on a request refused for its keys); undefined otherwise, and always for end.
@@ -142,7 +143,7 @@ export function createElevateStandIn() {
     /** @type {NotificationRecord} */
     const record = {
       seq, time, type, apiVersion, method, path,
-      query: Object.fromEntries(url.searchParams), contentType: req.headers['content-type'] ?? null,
+      query: Object.fromEntries(url.searchParams), contentType: req.headers['content-type'] ?? null, hasCookie: 'cookie' in req.headers,
       body: tooLarge || body === '' ? null : body, json: undefined, ticket: undefined, status: 0, reason: undefined,
       // Faults hit only accepted-looking requests, before validation.
       fault: known && method === 'POST' ? drawFault() : undefined,

@@ -1,18 +1,9 @@
+import type { Config } from './config';
+import { toJson } from './json';
 import type { Debug } from './log';
-import { isOutboxKey, OUTBOX_KEY } from './storage-names';
-
-/** A notification on its way: URL (with the keys), body, when it was made, how often it was tried. */
-interface Entry {
-  url: string;
-  body?: string;
-  /** When it was made. */
-  at: number;
-  tries: number;
-  /** When the next try is due. */
-  due: number;
-  /** A request for it is on its way. */
-  sending?: boolean;
-}
+import { postNotification } from './post-notification';
+import { OUTBOX_KEY } from './storage-names';
+import { MAX_AGE, MAX_ATTEMPTS, MAX_BYTES, MAX_DELAY, storedKeys, takeStored, type Entry } from './stored-entries';
 
 /** Delivers notifications at least once: retries failures, keeps what is undelivered across pages. */
 export interface Outbox {
@@ -26,7 +17,7 @@ export interface Outbox {
    */
   adopt(canTake?: boolean): void;
   /**
-   * The page is hidden or going away: beacons what can go now and stores the rest for the next page (unless
+   * The page is hidden or going away: sends what can go now (keepalive) and stores the rest for the next page (unless
    * `canStore` is false: without consent, what is left stays with the page).
    */
   release(isGoingAway?: boolean, canStore?: boolean): void;
@@ -34,11 +25,13 @@ export interface Outbox {
   clear(): void;
 }
 
-const MAX_ATTEMPTS = 10;
-const MAX_AGE = 86_400_000;
 const MAX_ENTRIES = 100;
-const MAX_BYTES = 65_536;
-const REQUEST_TIMEOUT = 10_000;
+/**
+ * Bytes of keepalive requests in flight, at most: Chromium refuses keepalive fetches beyond 64 KiB of bodies in
+ * flight (fetch spec, "inflight keepalive bytes"), as a rejection that a page going away can no longer act on.
+ * Counting URLs too leaves room for other scripts' keepalive requests.
+ */
+const MAX_KEPT_ALIVE = 65_536;
 /** Requests in flight at once: what HTTP/1.1 opens to one host, and well within Chromium's keepalive quota. */
 const MAX_IN_FLIGHT = 6;
 /** New notifications queued behind those in flight (a burst), at most. */
@@ -51,11 +44,18 @@ const UNLOAD_GRACE = 100;
  */
 const STORAGE_SETTLE = 100;
 
-/** `fetch` with `keepalive` outlives the page (a click that navigates) and, unlike sendBeacon, shows the answer. */
+/**
+ * `fetch` with `keepalive` outlives the page (a click that navigates, a tab closed) and works on hidden pages; unlike
+ * sendBeacon, it shows the answer, can leave cookies out and does not follow redirects. The page may delete fetch.
+ */
 const canKeepAlive = typeof Request == 'function' && 'keepalive' in Request.prototype;
+const canFetch = () => canKeepAlive && !!(window as Partial<Window>).fetch;
 
 /** 1 s doubling with each attempt, capped at a minute, with ±25% jitter so that tabs do not retry in step. */
-const backoff = (tries: number) => Math.min(60_000, 500 * 2 ** tries) * (0.75 + Math.random() / 2);
+const backoff = (tries: number) => Math.min(MAX_DELAY, 500 * 2 ** tries) * (0.75 + Math.random() / 2);
+
+/** What an entry weighs against the bounds. */
+const weigh = (entry: Entry) => entry.url.length + (entry.body?.length || 0);
 
 /**
  * The entries beyond the bounds, given newest first: beyond MAX_QUEUED in all, and among those `isWaiting` says count
@@ -66,42 +66,20 @@ function beyondBounds(newestFirst: Entry[], isWaiting: (entry: Entry) => unknown
   let waiting = 0;
   let bytes = 0;
   return newestFirst.filter((entry) => ++queued > MAX_QUEUED
-    || (isWaiting(entry) && (++waiting > MAX_ENTRIES || (bytes += entry.url.length + (entry.body?.length || 0)) > MAX_BYTES)));
-}
-
-/** The keys of what pages stored, this one's included. */
-function storedKeys() {
-  try {
-    return Object.keys(localStorage).filter(isOutboxKey);
-  } catch {
-    return []; // storage missing or blocked
-  }
-}
-
-/** Takes the entries stored under `keys` (by default, every page's) out of storage. */
-function takeStored(keys = storedKeys()): Entry[] {
-  return keys.flatMap((key) => {
-    try {
-      const stored = localStorage.getItem(key);
-      localStorage.removeItem(key); // garbage too, which would otherwise be found again on every page view
-      const entries = JSON.parse(stored!);
-      return Array.isArray(entries) ? entries.filter((entry) => typeof entry?.url == 'string') : [];
-    } catch {
-      return []; // storage blocked, or garbage
-    }
-  });
+    || (isWaiting(entry) && (++waiting > MAX_ENTRIES || (bytes += weigh(entry)) > MAX_BYTES)));
 }
 
 /**
  * Adds entries to this page's own key (no other page writes it, so pages going away at once lose nothing), within
  * the bounds. Returns those that did not fit, or undefined when there is no storage.
  */
-function store(key: string, entries: Entry[]): Entry[] | undefined {
+function store(key: string, entries: Entry[], apiBase: string): Entry[] | undefined {
   try {
-    const all = takeStored([key]).concat(entries);
+    const all = takeStored(apiBase, [key]).concat(entries);
     // Every entry counts, so what is beyond the bounds is the oldest ones: a prefix.
     const beyond = beyondBounds(all.slice().reverse(), () => true);
-    localStorage.setItem(key, JSON.stringify(all.slice(beyond.length)));
+    // Not JSON.stringify, which page globals change (Prototype.js turns arrays into strings: unreadable).
+    localStorage.setItem(key, toJson(all.slice(beyond.length)));
     return beyond;
   } catch {
     // no storage, or blocked
@@ -110,10 +88,11 @@ function store(key: string, entries: Entry[]): Entry[] | undefined {
 
 /**
  * The outbox. Entries are owned either by one page, in memory, or by no page, in localStorage: a page that is
- * hidden or goes away beacons what it holds and stores the rest; a visible page adopts what is stored (under a
+ * hidden or goes away sends what it holds and stores the rest; a visible page adopts what is stored (under a
  * Web Lock where there is one), so two tabs do not send one entry twice. No timer runs while nothing is pending.
+ * Entries read back from storage go only to `apiBase`'s notification paths; `debug` says whether to read refusals.
  */
-export function createOutbox(debug: Debug): Outbox {
+export function createOutbox(debug: Debug, { apiBase, debug: isDebug }: Pick<Config, 'apiBase' | 'debug'>): Outbox {
   const ownKey = `${OUTBOX_KEY}.${Math.random()}`; // elevate_outbox.0.7351…, this page's
   let pending: Entry[] = [];
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -124,6 +103,10 @@ export function createOutbox(debug: Debug): Outbox {
    * "Failed to fetch" although the browser still delivers them; sending those again would duplicate them.
    */
   let isLeaving = false;
+  /** Bytes of this page's keepalive requests in flight. */
+  let keptAliveBytes = 0;
+  /** No request before then: the API asked for a pause (Retry-After), which holds for every entry. */
+  let pausedUntil = 0;
 
   function stopTimer() {
     clearTimeout(timer);
@@ -139,10 +122,12 @@ export function createOutbox(debug: Debug): Outbox {
 
   const drop = (entries: Entry[]) => entries.forEach((entry) => finish(entry, 'dropped: outbox full'));
 
-  function fail(entry: Entry, reason: unknown) {
+  function fail(entry: Entry, reason: unknown, retryAfter = 0) {
     if (isLeaving) return;
+    const now = Date.now();
     entry.sending = false;
-    entry.due = Date.now() + backoff(entry.tries);
+    entry.due = now + backoff(entry.tries);
+    pausedUntil = Math.max(pausedUntil, now + retryAfter);
     debug('retry:', reason, entry.url, entry.body);
     schedule();
   }
@@ -155,35 +140,22 @@ export function createOutbox(debug: Debug): Outbox {
     }
   }
 
-  /** One attempt: fetch where its answer can be read; sendBeacon where keepalive is missing or the page is hidden. */
-  function transmit(entry: Entry) {
+  const canKeepAliveFor = (entry: Entry) => keptAliveBytes + weigh(entry) <= MAX_KEPT_ALIVE;
+
+  /** One attempt: fetch, with `keepalive` if asked; sendBeacon only where keepalive is missing. */
+  function transmit(entry: Entry, isKeptAlive: boolean) {
     entry.tries++;
-    if (canKeepAlive && (window as Partial<Window>).fetch && !document.hidden) {
-      entry.sending = true;
-      // A request that hangs is retried. The timer is ours, cleared with the answer: AbortSignal.timeout would wake
-      // an idle page up ten seconds later.
-      const abort = new AbortController();
-      const timeout = setTimeout(() => abort.abort(), REQUEST_TIMEOUT);
-      // Only a first try needs keepalive (to outlive a click that navigates); retries happen on a living page, and
-      // Chromium refuses keepalive requests beyond a quota in flight (ERR_INSUFFICIENT_RESOURCES).
-      fetch(entry.url, { method: 'POST', body: entry.body, keepalive: entry.tries == 1, credentials: 'omit', signal: abort.signal })
-        .finally(() => clearTimeout(timeout))
-        .then((response) => {
-          if (response.ok) return finish(entry, response.status);
-          // 400 means invalid arguments (spec): sending it again cannot help.
-          if (response.status < 500 && response.status != 408 && response.status != 429) {
-            return response.text().then((reason) => finish(entry, `dropped: ${response.status} ${reason}`), () => finish(entry, response.status));
-          }
-          fail(entry, response.status);
-        },
+    if (!canFetch()) return beacon(entry) ? finish(entry, 'beacon') : fail(entry, 'beacon');
+    const bytes = isKeptAlive ? weigh(entry) : 0;
+    keptAliveBytes += bytes;
+    entry.sending = true;
+    entry.isKeptAlive = isKeptAlive;
+    postNotification(entry.url, entry.body, isKeptAlive, isDebug)
+      .finally(() => { keptAliveBytes -= bytes; })
+      .then(([isDone, outcome, retryAfter]) => (isDone ? finish(entry, outcome) : fail(entry, outcome, retryAfter)),
         // Chromium also rejects the keepalive fetches of a page that is unloading, a moment before `pagehide`,
         // while the browser still delivers them: a network error counts only if the page is still here later.
         (error) => setTimeout(() => fail(entry, error), UNLOAD_GRACE));
-    } else if (beacon(entry)) {
-      finish(entry, 'beacon');
-    } else {
-      fail(entry, 'beacon');
-    }
   }
 
   /** Sends what is due, drops what is too old or tried too often, and sets one timer for the next due entry. */
@@ -194,13 +166,16 @@ export function createOutbox(debug: Debug): Outbox {
     let nextDueAt = Infinity;
     let inFlight = pending.filter((entry) => entry.sending).length;
     for (const entry of pending) {
+      const due = Math.max(entry.due, pausedUntil);
       if (entry.sending) continue;
       if (entry.tries >= MAX_ATTEMPTS || now - entry.at > MAX_AGE) finish(entry, 'dropped: too old');
       // Offline, the browser says so and a request would only burn an attempt: `online` flushes again. Beyond
       // MAX_IN_FLIGHT, an answer makes room and flushes again.
-      else if (entry.due > now || navigator.onLine === false) nextDueAt = Math.min(nextDueAt, entry.due);
+      else if (due > now || navigator.onLine === false) nextDueAt = Math.min(nextDueAt, due);
       else if (inFlight < MAX_IN_FLIGHT) {
-        transmit(entry);
+        // A first try needs keepalive to outlive a click that navigates, any try on a hidden page to outlive a tab
+        // closed; retries on a visible page do not, and leave the quota to those.
+        transmit(entry, (!entry.tries || document.hidden) && canKeepAliveFor(entry));
         if (entry.sending) inFlight++;
       }
     }
@@ -241,7 +216,7 @@ export function createOutbox(debug: Debug): Outbox {
       // Nearly every page view finds nothing stored: then no lock is asked for (a round-trip to the browser).
       if (!canTake || !storedKeys().length) return;
       const take = () => {
-        add(takeStored().map((entry) => ({ ...entry, sending: false })));
+        add(takeStored(apiBase));
         schedule();
       };
       try {
@@ -255,20 +230,28 @@ export function createOutbox(debug: Debug): Outbox {
     clear() {
       stopTimer();
       pending = [];
-      takeStored();
+      takeStored(apiBase);
     },
 
     release(isGoingAway, canStore = true) {
       stopTimer();
       if (isGoingAway) isLeaving = true;
-      const stored = pending.filter((entry) => entry.sending
-        // A retry still in flight may fail with the page gone: keep it too (at least once, under faults).
-        ? isLeaving && entry.tries > 1
-        : !(navigator.onLine !== false && beacon(entry)));
-      // Beaconed entries are done; the others are handed over to storage (within its bounds), or stay with this page
-      // (no consent, no storage), which retries them for as long as it lives.
+      const canSend = navigator.onLine !== false && Date.now() >= pausedUntil;
+      // What can go now goes, as keepalive requests within the quota (a beacon where there is no keepalive).
+      for (const entry of pending) {
+        if (entry.sending || !canSend) continue;
+        if (canFetch()) {
+          if (canKeepAliveFor(entry)) transmit(entry, true);
+        } else if (beacon(entry)) {
+          finish(entry, 'beacon');
+        }
+      }
+      // What is left is handed over to storage (within its bounds), or stays with this page (no consent, no
+      // storage), which retries it for as long as it lives. A plain request in flight dies with a page that goes:
+      // kept too (at least once, under faults).
+      const stored = pending.filter((entry) => !entry.sending || (isLeaving && !entry.isKeptAlive));
       pending = pending.filter((entry) => entry.sending);
-      const dropped = stored.length && canStore ? store(ownKey, stored) : undefined;
+      const dropped = stored.length && canStore ? store(ownKey, stored, apiBase) : undefined;
       if (dropped) drop(dropped);
       else pending.push(...stored.filter((entry) => !entry.sending));
     },

@@ -86,7 +86,7 @@ export function startTracker(config: Config, loadSessionApi: SessionApiLoader): 
   /** Without consent, nothing is written: the keys live in memory. */
   const jar = { ...cookies, write: (name: string, value: string, expires: Date) => isGranted() && cookies.write(name, value, expires) };
   const keys = createKeyStore(config, jar, Date.now, () => isGranted() && shim?.then((session) => session?.follow()));
-  const outbox = createOutbox(debug);
+  const outbox = createOutbox(debug, config);
   /** Notifications made while consent is pending, sent if it is granted on this page (with the keys of then). */
   const held: [NotificationType, object?][] = [];
   /** The customer id given to `identify()` while consent is pending, tied to the session once it is granted. */

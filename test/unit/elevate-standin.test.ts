@@ -324,7 +324,7 @@ describe('records and waitFor', () => {
     expect(standIn.requests).toEqual([
       {
         seq: 1, time: expect.any(Number), type: 'click', method: 'POST', path: '/api/v2/notifications/click',
-        query: { customerKey: 'c-1', market: 'UK', sessionKey: 's-1' }, contentType: 'application/json;charset=utf-8',
+        query: { customerKey: 'c-1', market: 'UK', sessionKey: 's-1' }, contentType: 'application/json;charset=utf-8', hasCookie: false,
         body: clickBody, json: { ticket: 'Oy9mYXNoaW9u' }, ticket: 'Oy9mYXNoaW9u', status: 204, reason: undefined, fault: undefined,
         apiVersion: 'v2',
       },
@@ -332,7 +332,7 @@ describe('records and waitFor', () => {
         reason: 'missing required query parameter(s): customerKey, sessionKey' }),
     ]);
     expect(Object.keys(standIn.requests[0])).toEqual(['seq', 'time', 'type', 'apiVersion', 'method', 'path', 'query',
-      'contentType', 'body', 'json', 'ticket', 'status', 'reason', 'fault']);
+      'contentType', 'hasCookie', 'body', 'json', 'ticket', 'status', 'reason', 'fault']);
     expect(standIn.requests[0].time).toBeGreaterThanOrEqual(before);
     expect(standIn.delivered('end')).toEqual([]);
   });
@@ -345,13 +345,20 @@ describe('records and waitFor', () => {
     expect(standIn.requests[0]).toEqual({
       seq: 1, time: expect.any(Number), type: 'add-favorite', apiVersion: 'v3', method: 'POST',
       path: '/api/storefront/v3/notifications/add-favorite', query: { customerKey: 'c-1', market: 'UK', sessionKey: 's-1' },
-      contentType: 'text/plain;charset=UTF-8', body: favorite, json: { variantKey: 'vk-1' }, ticket: undefined,
+      contentType: 'text/plain;charset=UTF-8', hasCookie: false, body: favorite, json: { variantKey: 'vk-1' }, ticket: undefined,
       status: 204, reason: undefined, fault: undefined,
     });
     expect(standIn.delivered('add-favorite').map((r) => r.seq)).toEqual([1, 2]);
     expect(standIn.delivered('add-favorite', 'v2').map((r) => r.seq)).toEqual([2]);
     expect(standIn.delivered(undefined, 'v3').map((r) => r.seq)).toEqual([1, 3]);
     expect(standIn.delivered('end', 'v2')).toEqual([]);
+  });
+
+  it('records whether a Cookie header came along, not the cookie', async () => {
+    await fetch(`${base}/api/v2/notifications/end?${params}`, { method: 'POST', headers: { Cookie: 'shop_session=secret' } });
+    await end();
+    expect(standIn.requests.map((r) => r.hasCookie)).toEqual([true, false]);
+    expect(JSON.stringify(standIn.requests)).not.toContain('secret');
   });
 
   it('emits each record', async () => {
