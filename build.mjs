@@ -10,12 +10,12 @@ const browser = { platform: 'browser', target: ['es2020', 'chrome91', 'edge91', 
 const node = { platform: 'node', target: 'node20' };
 
 /**
- * entry, esbuild options, outfile, gzip budget in bytes (script-tag bundle only). The budget asked for is 3,072 B,
- * which even a stripped core of this code exceeds (README, "Performance"); until it is decided, the check holds the
- * bundle to what it measures now with a little headroom, so that a regression fails the build.
+ * entry, esbuild options, outfile, gzip budget in bytes (script-tag bundle only). The budget asked for is 4,096 B
+ * (issue 16), which this code does not reach yet; until then the check holds the bundle to what it measures now with
+ * a little headroom, so that a regression fails the build (5,866 B before the hardening of issue 12, 7,123 B after).
  */
 const outputs = [
-  { entry: 'src/script.ts', outfile: 'dist/elevate-tracker.min.js', budget: 5900,
+  { entry: 'src/script.ts', outfile: 'dist/elevate-tracker.min.js', budget: 7200,
     options: { ...browser, format: 'iife', minify: true } },
   // The session shim for the script tag, which imports it on demand (data-session-api).
   { entry: 'src/session-shim.ts', outfile: 'dist/elevate-tracker.session.js',

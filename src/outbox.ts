@@ -1,5 +1,6 @@
 import type { Config } from './config';
 import { toJson } from './json';
+import { isPageHidden } from './is-page-hidden';
 import type { Debug } from './log';
 import { postNotification } from './post-notification';
 import { OUTBOX_KEY } from './storage-names';
@@ -175,7 +176,7 @@ export function createOutbox(debug: Debug, { apiBase, debug: isDebug }: Pick<Con
       else if (inFlight < MAX_IN_FLIGHT) {
         // A first try needs keepalive to outlive a click that navigates, any try on a hidden page to outlive a tab
         // closed; retries on a visible page do not, and leave the quota to those.
-        transmit(entry, (!entry.tries || document.hidden) && canKeepAliveFor(entry));
+        transmit(entry, (!entry.tries || isPageHidden()) && canKeepAliveFor(entry));
         if (entry.sending) inFlight++;
       }
     }

@@ -1,5 +1,6 @@
 import { createCookieJar } from './cookie-jar';
 import { guardMethods } from './guard-methods';
+import { isPageHidden } from './is-page-hidden';
 import { listenForClicks } from './clicks';
 import { CONSENT, rejectUnknownOptions, resolveConfig, type Config, type Consent, type TrackerOptions } from './config';
 import { isCustomerKey, createKeyStore } from './keys';
@@ -222,14 +223,14 @@ export function startTracker(config: Config, loadSessionApi: SessionApiLoader): 
   // would keep the page out of the back/forward cache.
   const stops = [
     releaseClicks,
-    listen(document, 'visibilitychange', () => document.hidden ? suspend() : resume()),
+    listen(document, 'visibilitychange', () => isPageHidden() ? suspend() : resume()),
     listen(window, 'pagehide', () => suspend(true)),
     listen(window, 'pageshow', restore),
     listen(window, 'online', outbox.flush),
     // Another tab changed consent, or went away and stored what it could not deliver.
     listen(window, 'storage', ({ key, newValue }: StorageEvent) => newValue && (key == CONSENT_SIGNAL
       ? follow(newValue)
-      : isOutboxKey(key) && !document.hidden && resume())),
+      : isOutboxKey(key) && !isPageHidden() && resume())),
   ];
   applyConsent();
 

@@ -2,7 +2,7 @@
 // in real Chromium on both builds (issue 12: items 4, 7, 8, 11, 12).
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createSessionStandIn } from '../../demo/session-standin.mjs';
-import { BUILDS, sleep, startHarness, trackerPage, type Harness, type OpenedPage } from '../support/harness.ts';
+import { BUILDS, sleep, startHarness, storedOutbox, trackerPage, type Harness, type OpenedPage } from '../support/harness.ts';
 
 let h: Harness;
 const sessions = createSessionStandIn();
@@ -72,6 +72,21 @@ describe.each(BUILDS)('%s build', (build) => {
       await h.api.waitFor(1, { type: 'click' });
       expect(h.api.delivered('click').map((request) => request.ticket)).toEqual(['T-form']);
       expect(opened.pageErrors).toEqual([]);
+    });
+  });
+
+  describe('markup cannot make a visible page look hidden', () => {
+    // <img name="hidden"> makes document.hidden the image (truthy): the page would stash its retries in storage at
+    // each visibilitychange, as if the tab were going, instead of retrying them itself.
+    it('<img name="hidden">: a visibilitychange on a visible page keeps the retry with the page', async () => {
+      h.api.setFaults({ fail500: 1 });
+      const opened = await open('/img-hidden', {}, { body: `${TILE}<img name="hidden" alt="">` });
+      await opened.page.click('#tile');
+      await h.api.waitFor((requests) => requests.length >= 1);
+      await run(opened, "document.dispatchEvent(new Event('visibilitychange'))");
+      expect(await storedOutbox(opened.page)).toBeNull();
+      h.api.setFaults({});
+      await h.api.waitFor(1, { type: 'click', timeoutMs: 8000 });
     });
   });
 
