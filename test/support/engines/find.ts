@@ -73,8 +73,11 @@ export function findWebKit({ install: mayInstall = true } = {}): EngineLaunch {
     install('webkit');
     if (own(ownWebkit)) return { name: 'webkit', via: 'playwright' };
   }
-  const found = driver && browser ? ` (WebKitWebDriver and MiniBrowser were found, but not ${missing.join(' or ')})` : '';
-  throw new Error(`WebKit is needed and none was found${mayInstall ? ' or could be installed' : ''}${found}. Either run `
+  if (driver && browser) {
+    throw new Error(`WebKit through WebKitWebDriver (${driver}, ${browser}) also needs ${missing.join(' and ')}, not found on the PATH: `
+      + `on Debian/Ubuntu \`sudo apt-get install -y ${missing.map((command) => command.toLowerCase()).join(' ')}\`; or run \`npx playwright install webkit\`.`);
+  }
+  throw new Error(`WebKit is needed and none was found${mayInstall ? ' or could be installed' : ''}. Either run `
     + '`npx playwright install webkit`, or on Debian/Ubuntu `sudo apt-get install -y webkit2gtk-driver xvfb xdotool` '
     + '(WebKitWebDriver drives MiniBrowser under Xvfb), or set WEBKIT_DRIVER_PATH=/path/to/WebKitWebDriver and '
     + 'MINIBROWSER_PATH=/path/to/MiniBrowser with Xvfb and xdotool on the PATH.');
