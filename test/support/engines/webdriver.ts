@@ -9,7 +9,8 @@
 //   raised above the others.
 // - no console endpoint: the probe (probe.ts) collects errors in the page, as for every engine.
 // - tabs are top-level windows (POST /window/new with type 'window'): a tab of MiniBrowser's notebook is not shown
-//   while another is active, and an X11 click must reach it.
+//   while another is active, and an X11 click must reach it. With no window manager every window maps at 0,0, over
+//   the others (a session started ahead among them): each tab's window gets a cell of its own on a large screen.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { promisify } from 'node:util';
 import { closedPort } from '../ports.ts';
@@ -24,6 +25,29 @@ const ELEMENT = 'element-6066-11e4-a52e-4f735466cecf';
 class WebDriverError extends Error {
   constructor(public error: string, message: string) {
     super(`${error}: ${message}`);
+  }
+}
+
+/** Windows are laid out in cells of this size on a COLUMNS × ROWS screen; cell 0, where new windows map, is left free. */
+const CELL = { width: 1024, height: 768 };
+const COLUMNS = 4;
+const ROWS = 4;
+
+class Cells {
+  private taken = new Set<number>();
+
+  /** A free cell's window rectangle, or undefined when all are taken (the window is then raised before a click). */
+  take(): { cell: number; rect: { x: number; y: number; width: number; height: number } } | undefined {
+    for (let cell = 1; cell < COLUMNS * ROWS; cell++) {
+      if (this.taken.has(cell)) continue;
+      this.taken.add(cell);
+      return { cell, rect: { x: (cell % COLUMNS) * CELL.width, y: Math.floor(cell / COLUMNS) * CELL.height, ...CELL } };
+    }
+    return undefined;
+  }
+
+  free(cell: number | undefined) {
+    if (cell !== undefined) this.taken.delete(cell);
   }
 }
 
@@ -120,7 +144,8 @@ async function command(base: string, method: string, path: string, body?: unknow
 }
 
 export async function launchWebDriver(launch: EngineLaunch): Promise<Engine> {
-  const display: Display = await startXvfb();
+  const display: Display = await startXvfb({ width: CELL.width * COLUMNS, height: CELL.height * ROWS });
+  const cells = new Cells();
   const start = () => Session.start(launch.driverPath!, launch.executablePath!, display.name);
   let spare: Promise<Session> | undefined = start();
   const contexts = new Set<WebDriverContext>();
@@ -141,8 +166,8 @@ export async function launchWebDriver(launch: EngineLaunch): Promise<Engine> {
       spare = start();
       spare.catch(() => {}); // reported when it is taken
       const session = await taken;
-      const context = new WebDriverContext(engine, session, display.name, () => contexts.delete(context));
-      context.tabs.push(new WebDriverTab(context, session, session.firstWindow));
+      const context = new WebDriverContext(engine, session, display.name, cells, () => contexts.delete(context));
+      context.tabs.push(await WebDriverTab.open(context, session, session.firstWindow, cells));
       contexts.add(context);
       return context;
     },
@@ -160,11 +185,12 @@ export async function launchWebDriver(launch: EngineLaunch): Promise<Engine> {
 class WebDriverContext implements EngineContext {
   tabs: WebDriverTab[] = [];
 
-  constructor(public engine: Engine, private session: Session, public display: string, private onClose: () => void) {}
+  constructor(public engine: Engine, private session: Session, public display: string, private cells: Cells,
+    private onClose: () => void) {}
 
   async newTab() {
     const { handle } = await this.session.send(undefined, 'POST', '/window/new', { type: 'window' });
-    const tab = new WebDriverTab(this, this.session, handle);
+    const tab = await WebDriverTab.open(this, this.session, handle, this.cells);
     this.tabs.push(tab);
     return tab;
   }
@@ -180,8 +206,10 @@ class WebDriverContext implements EngineContext {
   }
 
   async close() {
-    for (const tab of [...this.tabs]) await tab.readErrors().catch(() => {});
-    this.tabs.length = 0;
+    for (const tab of this.tabs.splice(0)) {
+      await tab.readErrors().catch(() => {});
+      tab.freeCell();
+    }
     await this.session.close();
     this.onClose();
   }
@@ -194,8 +222,21 @@ class WebDriverTab extends BaseTab {
   /** Alternates the calibration point, so that each calibration really moves the pointer. */
   private static nudge = 0;
 
-  constructor(context: WebDriverContext, private session: Session, public handle: string) {
+  private constructor(context: WebDriverContext, private session: Session, public handle: string, private cells: Cells,
+    private cell: number | undefined) {
     super(context);
+  }
+
+  /** The tab of window `handle`, moved into a cell of its own. */
+  static async open(context: WebDriverContext, session: Session, handle: string, cells: Cells): Promise<WebDriverTab> {
+    const place = cells.take();
+    if (place) await session.send(handle, 'POST', '/window/rect', place.rect);
+    return new WebDriverTab(context, session, handle, cells, place?.cell);
+  }
+
+  freeCell() {
+    this.cells.free(this.cell);
+    this.cell = undefined;
   }
 
   private get display() {
@@ -238,18 +279,19 @@ Promise.resolve().then(() => (${fn})(arguments[0])).then(
       const rect = element.getBoundingClientRect();
       return { x: rect.left + rect.width / 2, y: rect.top + rect.height / 2 };
     }, selector);
-    const window = await this.raiseWindow();
-    const offset = await this.calibrate(window);
+    const xWindow = await this.findWindow();
+    const offset = await this.calibrate(xWindow);
     await this.evaluate(() => {
       (window as any).__engineMiddleUp = false;
       addEventListener('mouseup', (event) => { if (event.button == 1) (window as any).__engineMiddleUp = true; }, { capture: true, once: true });
     });
-    await this.xdotool('mousemove', String(Math.round(box.x + offset.x)), String(Math.round(box.y + offset.y)), 'click', '2');
+    await this.xdotool('windowraise', xWindow, 'mousemove', String(Math.round(box.x + offset.x)), String(Math.round(box.y + offset.y)),
+      'click', '2');
     await this.waitFor(() => (window as any).__engineMiddleUp, undefined, { timeoutMs: 3000 });
   }
 
-  /** The X window that shows this tab, raised above the others: found by a unique title set for the moment. */
-  private async raiseWindow(): Promise<string> {
+  /** The X window that shows this tab: found by a unique title set for the moment. */
+  private async findWindow(): Promise<string> {
     const token = `engine-${process.pid}-${Math.random().toString(36).slice(2)}`;
     const title = await this.evaluate((text: string) => {
       const before = document.title;
@@ -259,11 +301,7 @@ Promise.resolve().then(() => (${fn})(arguments[0])).then(
     try {
       for (const deadline = Date.now() + 5000; ; await sleep(50)) {
         const found = await this.xdotool('search', '--name', token).catch(() => '');
-        if (found) {
-          const window = found.split('\n')[0];
-          await this.xdotool('windowraise', window);
-          return window;
-        }
+        if (found) return found.split('\n')[0];
         if (Date.now() > deadline) throw new Error(`no X window titled ${token} on ${this.display}`);
       }
     } finally {
@@ -271,20 +309,29 @@ Promise.resolve().then(() => (${fn})(arguments[0])).then(
     }
   }
 
-  /** Screen position minus page position, measured with a real pointer move into the middle of the window. */
-  private async calibrate(window: string): Promise<{ x: number; y: number }> {
-    const geometry = Object.fromEntries((await this.xdotool('getwindowgeometry', '--shell', window)).split('\n')
+  /**
+   * Screen position minus page position, measured with a real pointer move into the middle of the window (raised
+   * first, in case it has no cell of its own); tried again when no move reached the page.
+   */
+  private async calibrate(xWindow: string): Promise<{ x: number; y: number }> {
+    const geometry = Object.fromEntries((await this.xdotool('getwindowgeometry', '--shell', xWindow)).split('\n')
       .map((line) => line.split('=')).map(([name, value]) => [name, Number(value)]));
-    const x = geometry.X + Math.round(geometry.WIDTH / 2) + (WebDriverTab.nudge++ % 2 ? 7 : -7);
-    const y = geometry.Y + Math.round(geometry.HEIGHT / 2);
-    await this.evaluate(() => {
-      (window as any).__engineMoved = null;
-      addEventListener('mousemove', (event) => { (window as any).__engineMoved = { x: event.clientX, y: event.clientY }; },
-        { capture: true, once: true });
-    });
-    await this.xdotool('mousemove', String(x), String(y));
-    const moved = await this.waitFor(() => (window as any).__engineMoved as { x: number; y: number } | null, undefined, { timeoutMs: 3000 });
-    return { x: x - moved.x, y: y - moved.y };
+    for (let attempt = 1; ; attempt++) {
+      const x = geometry.X + Math.round(geometry.WIDTH / 2) + (WebDriverTab.nudge++ % 2 ? 7 : -7);
+      const y = geometry.Y + Math.round(geometry.HEIGHT / 2);
+      await this.evaluate(() => {
+        (window as any).__engineMoved = null;
+        addEventListener('mousemove', (event) => { (window as any).__engineMoved = { x: event.clientX, y: event.clientY }; },
+          { capture: true, once: true });
+      });
+      await this.xdotool('windowraise', xWindow, 'mousemove', String(x), String(y));
+      try {
+        const moved = await this.waitFor(() => (window as any).__engineMoved as { x: number; y: number } | null, undefined, { timeoutMs: 1500 });
+        return { x: x - moved.x, y: y - moved.y };
+      } catch (error) {
+        if (attempt == 3) throw new Error(`no pointer move reached the page in window ${xWindow} on ${this.display}: ${(error as Error).message}`);
+      }
+    }
   }
 
   private async xdotool(...args: string[]): Promise<string> {
@@ -300,5 +347,6 @@ Promise.resolve().then(() => (${fn})(arguments[0])).then(
   protected async closeTab() {
     await this.session.send(this.handle, 'DELETE', '/window');
     this.session.closed(this.handle);
+    this.freeCell();
   }
 }

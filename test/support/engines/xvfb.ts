@@ -8,8 +8,8 @@ export interface Display {
   stop(): Promise<void>;
 }
 
-export async function startXvfb(xvfbPath = 'Xvfb'): Promise<Display> {
-  const xvfb: ChildProcess = spawn(xvfbPath, ['-displayfd', '3', '-screen', '0', '1280x1024x24', '-nolisten', 'tcp', '-noreset'],
+export async function startXvfb({ width = 1280, height = 1024, xvfbPath = 'Xvfb' } = {}): Promise<Display> {
+  const xvfb: ChildProcess = spawn(xvfbPath, ['-displayfd', '3', '-screen', '0', `${width}x${height}x24`, '-nolisten', 'tcp', '-noreset'],
     { stdio: ['ignore', 'ignore', 'pipe', 'pipe'], detached: true });
   let stderr = '';
   xvfb.stderr!.on('data', (chunk) => { stderr += chunk; });
