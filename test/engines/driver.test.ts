@@ -112,7 +112,8 @@ describe.each(inject('engines'))('$name', (launch) => {
   });
 
   it('goes back to a page restored from the back/forward cache, and to one loaded again', async () => {
-    const [tab] = context.tabs;
+    const own = await engine.newContext(); // a tab with no history of the tests above
+    const [tab] = own.tabs;
     await tab.goto(site.siteUrl + '/first');
     await tab.evaluate(() => { (window as any).kept = 'same page'; });
     await tab.goto(site.siteUrl + '/second');
@@ -125,5 +126,6 @@ describe.each(inject('engines'))('$name', (launch) => {
     const cached = launch.name == 'webkit';
     expect(await tab.back()).toEqual({ persisted: cached });
     expect(await tab.evaluate(() => (window as any).kept)).toBe(cached ? 'same page' : undefined);
+    await own.close();
   });
 });
