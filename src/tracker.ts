@@ -232,6 +232,9 @@ export function startTracker(config: Config, loadSessionApi: SessionApiLoader): 
       ? follow(newValue)
       : isOutboxKey(key) && !isPageHidden() && resume())),
   ];
+  // WebKit sends `storage` events only to documents that have used localStorage: a page rendered pending, which
+  // stores nothing, would never hear of consent granted in another tab (seen in WebKitGTK 2.50).
+  try { localStorage.length; } catch { /* no storage: other tabs follow from their next page */ }
   applyConsent();
 
   debug('started', keys);

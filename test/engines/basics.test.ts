@@ -164,9 +164,9 @@ describe.each(inject('engines'))('$name', (launch) => {
   });
 
   // Found here: WebKitGTK 2.50 sends `storage` events only to documents that have used localStorage (driver.test.ts),
-  // and a tracker rendered pending does not touch it, so the second tab never hears of the grant and its held click is
-  // lost. Pinned as failing in WebKit until the tracker is fixed (issue 13): then this `fails` must go.
-  (launch.name == 'webkit' ? it.fails : it)('consent granted in one tab reaches a pending second tab, which sends what it held', async () => {
+  // and a tracker rendered pending did not touch it, so the second tab never heard of the grant and its held click was
+  // lost. The tracker now reads localStorage once as it starts listening.
+  it('consent granted in one tab reaches a pending second tab, which sends what it held', async () => {
     const first = await open({ consent: 'pending' });
     const second = await first.context.newTab();
     await second.goto(site.siteUrl + '/next');
