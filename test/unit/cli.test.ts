@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { createEventDataStandIn } from '../../demo/event-data-standin.mjs';
 import { closedPort } from '../support/ports.ts';
 import { runCli as runCliInProcess } from '../../src/server/run-cli.ts';
+import { withPollutedPrototype } from '../support/polluted-prototype.ts';
 
 const KEY = 'pk-SECRET-cli-0815';
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
@@ -198,13 +199,7 @@ describe('a polluted Object.prototype (issue 12, item 3)', () => {
     const output = { stdout: '', stderr: '' };
     const io = { stdout: (text: string) => { output.stdout += text; }, stderr: (text: string) => { output.stderr += text; } };
     // runCli reads the environment before its first await, so the prototype is clean again before anything is sent.
-    Object.assign(Object.prototype, { ELEVATE_API_BASE: apiBase });
-    let running: Promise<number>;
-    try {
-      running = runCliInProcess(['job-status', 'j1'], { ELEVATE_API_KEY: KEY }, io);
-    } finally {
-      delete (Object.prototype as Record<string, unknown>).ELEVATE_API_BASE;
-    }
+    const running = withPollutedPrototype({ ELEVATE_API_BASE: apiBase }, () => runCliInProcess(['job-status', 'j1'], { ELEVATE_API_KEY: KEY }, io));
     expect(await running).toBe(2);
     expect(output.stderr).toContain('give --cluster-id or --api-base (or set ELEVATE_CLUSTER_ID or ELEVATE_API_BASE)');
     expect(standIn.requests).toEqual([]);

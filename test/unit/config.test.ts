@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ElevateConfigError, rejectUnknownOptions, resolveConfig, type TrackerOptions } from '../../src/config';
+import { withPollutedPrototype } from '../support/polluted-prototype.ts';
 
 const messageOf = (options: unknown) => {
   try {
@@ -102,23 +103,9 @@ describe('resolveConfig', () => {
   });
 });
 
-/** Runs `use` with `properties` set on Object.prototype (enumerable, as a polluting library sets them), then restores it. */
-function polluted<T>(properties: Record<string, unknown>, use: () => T): T {
-  const saved = Object.keys(properties).map((name) => [name, Object.getOwnPropertyDescriptor(Object.prototype, name)] as const);
-  Object.assign(Object.prototype, properties);
-  try {
-    return use();
-  } finally {
-    for (const [name, descriptor] of saved) {
-      if (descriptor) Object.defineProperty(Object.prototype, name, descriptor);
-      else delete (Object.prototype as Record<string, unknown>)[name];
-    }
-  }
-}
-
 describe('options are own properties only (issue 12, item 3)', () => {
   it('ignores options on a polluted Object.prototype', () => {
-    const config = polluted({ apiBase: 'https://evil.example', sessionApi: 'https://evil.example/s', globalPrivacyControl: false,
+    const config = withPollutedPrototype({ apiBase: 'https://evil.example', sessionApi: 'https://evil.example/s', globalPrivacyControl: false,
       consent: 'granted', debug: true, unknownThing: 1 }, () => {
       const given = { clusterId: 'w0', market: 'UK', consent: 'pending' as const };
       rejectUnknownOptions(given);
@@ -130,13 +117,13 @@ describe('options are own properties only (issue 12, item 3)', () => {
 
   it('reads sessionApi\'s baseUrl, tenantId and agentId as its own properties, and copies them', () => {
     const pollution = { baseUrl: 'https://evil.example/s', tenantId: 'evil-tenant', agentId: 'evil-agent' };
-    expect(() => polluted(pollution, () => resolveConfig({ clusterId: 'w0', market: 'UK', sessionApi: 'not a url' })))
+    expect(() => withPollutedPrototype(pollution, () => resolveConfig({ clusterId: 'w0', market: 'UK', sessionApi: 'not a url' })))
       .toThrow('Option sessionApi (data-session-api) is invalid: "not a url".');
-    expect(() => polluted(pollution, () => resolveConfig({ clusterId: 'w0', market: 'UK', sessionApi: {} as never })))
+    expect(() => withPollutedPrototype(pollution, () => resolveConfig({ clusterId: 'w0', market: 'UK', sessionApi: {} as never })))
       .toThrow('Option sessionApi (data-session-api) is invalid: an object.');
-    const { sessionApi } = polluted(pollution, () => resolveConfig({ clusterId: 'w0', market: 'UK', sessionApi: { baseUrl: 'https://shop.example/s' } }));
+    const { sessionApi } = withPollutedPrototype(pollution, () => resolveConfig({ clusterId: 'w0', market: 'UK', sessionApi: { baseUrl: 'https://shop.example/s' } }));
     // Still read after the pollution: each field the shim reads is the copy's own.
-    polluted(pollution, () => {
+    withPollutedPrototype(pollution, () => {
       expect(sessionApi!.tenantId).toBeUndefined();
       expect(sessionApi!.agentId).toBeUndefined();
     });
@@ -148,6 +135,6 @@ describe('options are own properties only (issue 12, item 3)', () => {
   });
 
   it('still works when Object.prototype.hasOwnProperty is polluted', () => {
-    expect(polluted({ hasOwnProperty: 'x' }, () => resolveConfig({ clusterId: 'w0', market: 'UK' }).apiBase)).toBe('https://w0.api.esales.apptus.cloud');
+    expect(withPollutedPrototype({ hasOwnProperty: 'x' }, () => resolveConfig({ clusterId: 'w0', market: 'UK' }).apiBase)).toBe('https://w0.api.esales.apptus.cloud');
   });
 });

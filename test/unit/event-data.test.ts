@@ -8,6 +8,7 @@ import { createEventDataClient, EventDataError } from '../../src/server/index.js
 import type { EventDataClientOptions, EventDataJob } from '../../src/server/index.js';
 import { createEventDataStandIn } from '../../demo/event-data-standin.mjs';
 import { closedPort } from '../support/ports.ts';
+import { withPollutedPrototype } from '../support/polluted-prototype.ts';
 
 const KEY = 'pk-SECRET-4711-test';
 const standIn = createEventDataStandIn({ apiKey: KEY, stepMs: 20, everyStatus: true });
@@ -27,15 +28,6 @@ async function rejectionOf(promise: Promise<unknown>): Promise<EventDataError> {
   return error as EventDataError;
 }
 
-/** Runs `body` with `values` planted on Object.prototype, as a prototype-polluting library would, and removes them after. */
-function withPollutedPrototype<T>(values: Record<string, unknown>, body: () => T): T {
-  Object.assign(Object.prototype, values);
-  try {
-    return body();
-  } finally {
-    for (const name of Object.keys(values)) delete (Object.prototype as Record<string, unknown>)[name];
-  }
-}
 
 /** A server that accepts requests and never answers; counts them. */
 async function startSilentServer() {

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import Cookies from 'js-cookie';
 import { keyCookieHeaders } from '../../src/server/key-cookies';
 import type { KeyCookieOptions } from '../../src/server/key-cookies';
+import { withPollutedPrototype } from '../support/polluted-prototype.ts';
 
 const noon = Date.UTC(2026, 10, 25, 12, 0); // Wed, 25 Nov 2026 12:00:00 GMT
 const customerKey = 'c0ffee-customer-42';
@@ -12,15 +13,6 @@ const both = `elevate_customer_key=${customerKey}; elevate_session_key=${session
 const customerHeader = `elevate_customer_key=${customerKey}; Path=/; Expires=Thu, 25 Nov 2027 12:00:00 GMT; Max-Age=31536000; SameSite=Lax; Secure`;
 const sessionHeader = `elevate_session_key=${sessionKey}; Path=/; Expires=Wed, 25 Nov 2026 12:30:00 GMT; Max-Age=1800; SameSite=Lax; Secure`;
 
-/** Runs `body` with `values` planted on Object.prototype, as a prototype-polluting library would, and removes them after. */
-function withPollutedPrototype<T>(values: Record<string, unknown>, body: () => T): T {
-  Object.assign(Object.prototype, values);
-  try {
-    return body();
-  } finally {
-    for (const name of Object.keys(values)) delete (Object.prototype as Record<string, unknown>)[name];
-  }
-}
 
 const headersAt = (time: number, header: string | undefined | null, options: KeyCookieOptions = {}) =>
   keyCookieHeaders(header, { now: () => time, ...options });

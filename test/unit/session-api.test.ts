@@ -4,6 +4,7 @@ import type { IncomingHttpHeaders, RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createSessionClient, SessionApiError } from '../../src/session-api';
 import type { SessionApiErrorCode, SessionClientOptions } from '../../src/session-api';
+import { withPollutedPrototype } from '../support/polluted-prototype.ts';
 
 const BASE = 'https://api.example.com/session-api';
 
@@ -55,15 +56,6 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-/** Runs `body` with `values` planted on Object.prototype, as a prototype-polluting library would, and removes them after. */
-function withPollutedPrototype<T>(values: Record<string, unknown>, body: () => T): T {
-  Object.assign(Object.prototype, values);
-  try {
-    return body();
-  } finally {
-    for (const name of Object.keys(values)) delete (Object.prototype as Record<string, unknown>)[name];
-  }
-}
 
 describe('requests', () => {
   it('create sends PUT /sessions/new with Accept only when no fields are given', async () => {
