@@ -1,13 +1,12 @@
 // The event-data client against the in-memory stand-in, over real HTTP.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createServer } from 'node:http';
-import type { IncomingHttpHeaders, RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { inspect } from 'node:util';
 import { createEventDataClient, EventDataError } from '../../src/server/index.js';
 import type { EventDataClientOptions, EventDataJob } from '../../src/server/index.js';
 import { createEventDataStandIn } from '../../demo/event-data-standin.mjs';
-import { closedPort } from '../support/ports.ts';
+import { closedPort, startServer } from '../support/ports.ts';
 import { withPollutedPrototype } from '../support/polluted-prototype.ts';
 
 const KEY = 'pk-SECRET-4711-test';
@@ -38,14 +37,6 @@ async function startSilentServer() {
   return silent;
 }
 
-/** A local server answering with `answer`; notes the headers of every request it receives. */
-async function startServer(answer: RequestListener) {
-  const server = createServer((request, response) => { local.received.push(request.headers); answer(request, response); });
-  const local = { received: [] as IncomingHttpHeaders[], base: '', close: () => new Promise((resolve) => { server.close(resolve); server.closeAllConnections(); }) };
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(undefined)));
-  local.base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return local;
-}
 
 describe('options', () => {
   const savedKey = process.env.ELEVATE_API_KEY;

@@ -1,9 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createServer } from 'node:http';
-import type { IncomingHttpHeaders, RequestListener } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createSessionClient, SessionApiError } from '../../src/session-api';
 import type { SessionApiErrorCode, SessionClientOptions } from '../../src/session-api';
+import { startServer } from '../support/ports.ts';
 import { withPollutedPrototype } from '../support/polluted-prototype.ts';
 
 const BASE = 'https://api.example.com/session-api';
@@ -242,14 +240,6 @@ describe('a polluted Object.prototype (issue 12, item 3)', () => {
   });
 });
 
-/** A local server answering with `answer`; notes the headers of every request it receives. */
-async function startServer(answer: RequestListener) {
-  const server = createServer((request, response) => { local.received.push(request.headers); answer(request, response); });
-  const local = { received: [] as IncomingHttpHeaders[], base: '', close: () => new Promise((resolve) => { server.close(resolve); server.closeAllConnections(); }) };
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(undefined)));
-  local.base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return local;
-}
 
 describe('redirects (issue 12, item 6)', () => {
   // A browser hides the status of a redirect it did not follow (status 0).
