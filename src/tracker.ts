@@ -3,7 +3,7 @@ import { guardMethods } from './guard-methods';
 import { isPageHidden } from './is-page-hidden';
 import { listenForClicks } from './clicks';
 import { CONSENT, rejectUnknownOptions, resolveConfig, type Config, type Consent, type TrackerOptions } from './config';
-import { isCustomerKey, createKeyStore } from './keys';
+import { isCustomerKey, isSessionKey, createKeyStore } from './keys';
 import { listen } from './listen';
 import { toJson } from './json';
 import { createDebug, describe, logError } from './log';
@@ -153,20 +153,25 @@ export function startTracker(config: Config, loadSessionApi: SessionApiLoader): 
    */
   function tellOtherTabs(value: Consent | 'forget') {
     try {
-      localStorage.setItem(CONSENT_SIGNAL, value);
+      // A grant carries the keys: Firefox can deliver the event before the cookies just written reach the other tab.
+      localStorage.setItem(CONSENT_SIGNAL, value == 'granted' ? `${value} ${keys.customerKey} ${keys.sessionKey}` : value);
       localStorage.removeItem(CONSENT_SIGNAL);
     } catch { /* no storage: other tabs follow from their next page */ }
   }
 
   /** A consent change made elsewhere (another tab, or a page this one was cached behind), or a forgotten visitor. */
-  function follow(value: string) {
+  function follow(signal: string) {
+    let [value, customerKey, sessionKey] = signal.split(' ');
     if (value == 'forget') {
       keys.rotate(true); // a new visitor in memory: the forgotten key is never sent again
       value = 'denied';
     } else if (!CONSENT.test(value)) {
       return;
     } else if (value == 'granted') {
-      keys.load(); // the keys the granting tab wrote, rather than this tab's own
+      // The keys the granting tab wrote, rather than this tab's own: from the signal where they are valid (storage is
+      // anyone's on the origin, as cookies are: validated the same way), else from the cookies.
+      keys.load();
+      if (isCustomerKey(customerKey) && isSessionKey(sessionKey)) Object.assign(keys, { customerKey, sessionKey });
     }
     consent = value as Consent;
     applyConsent();

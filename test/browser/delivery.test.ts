@@ -1,7 +1,7 @@
 // Delivery under faults, offline, navigation, two tabs and hostile browsers, in real Chromium on the built bundle.
 import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import type { Page } from 'playwright';
-import { sleep, startHarness, storedOutbox, trackerPage, type Harness } from '../support/harness.ts';
+import { goOffline, sleep, startHarness, storedOutbox, trackerPage, type Harness } from '../support/harness.ts';
 
 let h: Harness;
 beforeAll(async () => { h = await startHarness(); });
@@ -145,7 +145,7 @@ describe('offline', () => {
   it('keeps 50 clicks while offline and sends all of them when back online', async () => {
     const opened = await openShop({ count: 50 });
     await h.gotoTracked(opened, '/shop');
-    await opened.context.setOffline(true);
+    await goOffline(opened);
     await clickAll(opened.page);
     await sleep(500);
     expect(h.api.requests).toEqual([]);
@@ -158,7 +158,7 @@ describe('offline', () => {
   it('keeps them across a reload while offline, and the new page sends them', async () => {
     const opened = await openShop({ count: 20 });
     await h.gotoTracked(opened, '/shop');
-    await opened.context.setOffline(true);
+    await goOffline(opened);
     await clickAll(opened.page);
     // The page is loaded again offline, from the HTTP cache: a new page of the same site.
     await opened.page.goto(h.siteUrl + '/shop');
@@ -176,7 +176,7 @@ describe('offline', () => {
     const lines: string[] = [];
     opened.page.on('console', (message) => lines.push(message.text()));
     await h.gotoTracked(opened, '/shop');
-    await opened.context.setOffline(true);
+    await goOffline(opened);
     await clickAll(opened.page);
     await opened.context.setOffline(false);
     await h.api.waitFor(100, { type: 'click' });
@@ -248,7 +248,7 @@ describe('two tabs', () => {
     const look = await opened.context.newPage();
     await look.goto(h.siteUrl + '/no-tracker');
     await h.gotoTracked(opened, '/shop');
-    await opened.context.setOffline(true);
+    await goOffline(opened);
     await clickAll(opened.page);
     // The tab is closed offline: what it holds is stored for the next page of the site. (With runBeforeUnload,
     // close() returns before the page is gone.)
@@ -275,7 +275,7 @@ describe('two tabs', () => {
     h.setPage('/no-tracker', '<!doctype html><p>a page of the site without the tracker</p>');
     const look = await opened.context.newPage();
     await look.goto(h.siteUrl + '/no-tracker');
-    await opened.context.setOffline(true);
+    await goOffline(opened);
     await Promise.all(tabs.map((tab) => clickAll(tab)));
     // The window is closed: its four tabs go away at the same moment.
     const closed = Promise.all(tabs.map((tab) => new Promise((resolve) => tab.once('close', resolve))));

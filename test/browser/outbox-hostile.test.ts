@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import type { Page } from 'playwright';
-import { sleep, startHarness, trackerPage, type Harness, type OpenedPage } from '../support/harness.ts';
+import { goOffline, sleep, startHarness, trackerPage, type Harness, type OpenedPage } from '../support/harness.ts';
 
 let h: Harness;
 // The hung-request test talks HTTP/2 over TLS to a server of its own, with a certificate made for it.
@@ -155,7 +155,7 @@ describe('Array.prototype.toJSON on the page (item 13)', () => {
     const before = `Array.prototype.toJSON = function () { return '[' + Array.prototype.map.call(this, (item) => JSON.stringify(item)).join(',') + ']'; };`;
     const opened = await openShop({ before });
     await h.gotoTracked(opened, '/shop');
-    await opened.context.setOffline(true);
+    await goOffline(opened);
     await clickAll(opened.page);
     // The tab is closed offline: the three clicks are stored for the next page of the site.
     const closed = new Promise((resolve) => opened.page.once('close', resolve));

@@ -177,3 +177,12 @@ export function storedOutbox(page: Page): Promise<{ url: string; body: string }[
 
 /** Resolves after `ms`. */
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Takes the context offline, and waits until its pages know it: `navigator.onLine` turns false a moment after the
+ * switch, and a click in that moment goes out as a keepalive request, which the offline emulation does not stop.
+ */
+export async function goOffline({ context }: Pick<OpenedPage, 'context'>): Promise<void> {
+  await context.setOffline(true);
+  await Promise.all(context.pages().map((page) => page.waitForFunction(() => navigator.onLine === false)));
+}
