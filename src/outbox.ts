@@ -240,7 +240,9 @@ export function createOutbox(debug: Debug, { apiBase, debug: isDebug }: Pick<Con
       const canSend = navigator.onLine !== false && Date.now() >= pausedUntil;
       // What can go now goes, as keepalive requests within the quota (a beacon where there is no keepalive).
       for (const entry of pending) {
-        if (entry.sending || !canSend) continue;
+        // A page that goes cannot read the answer: only a first try goes blind (a click on a link), and a retry,
+        // which may fail again, waits in storage for a page that can.
+        if (entry.sending || !canSend || (isLeaving && entry.tries)) continue;
         if (canFetch()) {
           if (canKeepAliveFor(entry)) transmit(entry, true);
         } else if (beacon(entry)) {
@@ -248,13 +250,15 @@ export function createOutbox(debug: Debug, { apiBase, debug: isDebug }: Pick<Con
         }
       }
       // What is left is handed over to storage (within its bounds), or stays with this page (no consent, no
-      // storage), which retries it for as long as it lives. A plain request in flight dies with a page that goes:
-      // kept too (at least once, under faults).
-      const stored = pending.filter((entry) => !entry.sending || (isLeaving && !entry.isKeptAlive));
-      pending = pending.filter((entry) => entry.sending);
+      // storage), which retries it for as long as it lives. A plain request in flight dies with a page that goes, and
+      // a retry in flight has no answer to read: kept too (at least once, under faults).
+      // What is stored leaves this page's hands: Firefox fires `visibilitychange` after `pagehide`, which would store
+      // it twice.
+      const stored = pending.filter((entry) => !entry.sending || (isLeaving && (!entry.isKeptAlive || entry.tries > 1)));
+      pending = pending.filter((entry) => !stored.includes(entry));
       const dropped = stored.length && canStore ? store(ownKey, stored, apiBase) : undefined;
       if (dropped) drop(dropped);
-      else pending.push(...stored.filter((entry) => !entry.sending));
+      else pending.push(...stored);
     },
   };
 }

@@ -96,7 +96,8 @@ export function startTracker(config: Config, loadSessionApi: SessionApiLoader): 
   /** The session shim costs nothing unless configured; it starts with consent, and calls wait for it. */
   let shim: Promise<SessionShim | undefined> | undefined;
   let lastTicket = '';
-  let hadCookie = false;
+  /** The customerKey cookie as the page went away (read off the click path), to tell what changed when it is back. */
+  let leftWith: string | undefined;
   let lastClickAt = 0;
 
   /**
@@ -185,18 +186,21 @@ export function startTracker(config: Config, loadSessionApi: SessionApiLoader): 
   const suspend = (isLeaving?: boolean) => {
     keys.persist();
     outbox.release(isLeaving, isGranted());
-    // Whether the customerKey cookie holds this page's key as it goes (one cookie read, off the click path).
-    if (isLeaving) hadCookie = isGranted() && cookies.readAll()[config.customerKeyCookie] == keys.customerKey;
+    if (isLeaving) leftWith = cookies.readAll()[config.customerKeyCookie];
   };
 
   /**
-   * Restored from the back/forward cache, the page missed what other pages did meanwhile. If the cookie it had
-   * written is gone, consent was withdrawn or the visitor forgotten there (or the site's data cleared): either way,
-   * its keys are not used again and it waits for consent.
+   * Restored from the back/forward cache, the page missed what other pages did meanwhile, and only Chromium replays
+   * the `storage` events it missed: the cookies tell. If the cookie it had written is gone, consent was withdrawn or
+   * the visitor forgotten there (or the site's data cleared): its keys are not used again and it waits for consent.
+   * If a key cookie appeared on a page without consent, consent was granted there (only a grant writes one).
    */
   function restore(event: PageTransitionEvent) {
     if (!event.persisted) return;
-    if (hadCookie && !cookies.readAll()[config.customerKeyCookie]) follow('forget');
+    const now = cookies.readAll()[config.customerKeyCookie];
+    if (isGranted() ? leftWith == keys.customerKey && !now : isCustomerKey(now) && now != leftWith) {
+      follow(isGranted() ? 'forget' : 'granted');
+    }
     resume();
   }
 

@@ -129,14 +129,16 @@ describe('stored entries (item 2)', () => {
   });
 
   it('due far ahead is sent within a minute or so', async () => {
-    const opened = await openShop();
+    // The page notes its (fake) clock as it sends: the request itself may arrive a step later on a loaded machine.
+    const opened = await openShop({ before: `const f = fetch; window.fetch = function () { window.sentAt ??= Date.now(); return f.apply(this, arguments); };` });
     const now = Date.now();
     await plant(opened, [{ url: clickUrl(h.apiBase), body: '{"ticket":"D-1"}', at: now, tries: 0, due: now + 30 * 86_400_000 }]);
     await opened.page.clock.install();
     await h.gotoTracked(opened, '/shop');
-    const elapsed = await runClock(opened.page, 5 * 60_000, { stepMs: 5_000, until: () => h.api.delivered('click').length > 0 });
+    const start = await opened.page.evaluate(() => Date.now());
+    await runClock(opened.page, 5 * 60_000, { stepMs: 5_000, until: () => h.api.delivered('click').length > 0 });
     expect(h.api.delivered('click').map((request) => request.ticket)).toEqual(['D-1']);
-    expect(elapsed).toBeLessThanOrEqual(65_000);
+    expect(await opened.page.evaluate(() => (window as any).sentAt) - start).toBeLessThanOrEqual(61_000);
   });
 
   it('are read through own properties only (not through a polluted Object.prototype)', async () => {
@@ -196,10 +198,9 @@ describe('credentials (item 5)', () => {
     expect.soft(sends(), 'the hidden page\'s send').toEqual([['T-1', false], ['T-1', false]]);
     await sleep(100);
     await opened.page.evaluate(() => (window as any).setHidden(false));
-    await opened.page.click('[data-elevate-ticket="T-2"]');
-    await h.api.waitFor((requests) => requests.some((request) => request.ticket == 'T-2' || request.body?.includes('T-2')));
-    await sleep(100);
+    // A first try goes as the page goes (a retry would wait in storage for the next page: no answer can be read).
     const before = h.api.requests.length;
+    await opened.page.click('[data-elevate-ticket="T-2"]');
     await opened.page.goto(h.siteUrl + '/no-tracker');
     await h.api.waitFor((requests) => requests.slice(before).some((request) => request.body?.includes('T-2')));
     await h.settle();

@@ -1,69 +1,15 @@
 // The tracker's basics in every engine (Chromium, Firefox, WebKit), on the built script-tag bundle
 // (dist/elevate-tracker.min.js) against the Elevate stand-in on another origin. Each engine is a vitest project
 // (vitest.config.ts): `npx vitest run --project webkit` runs this file in WebKit only.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
-import type { Engine, EngineContext, Tab } from '../support/engines/engine.ts';
-import { launchEngine } from '../support/engines/launch.ts';
-import { startSite, type Site } from '../support/engines/site.ts';
+import { describe, expect, inject, it } from 'vitest';
+import type { Tab } from '../support/engines/engine.ts';
+import { keysOf, onNextPage, sleep, trackerCookies, trackerUp, useEngine, UUID } from '../support/engines/spec.ts';
 import { trackerPage } from '../support/harness.ts';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
-const TILES = `
-  <div id="tile" data-elevate-ticket="T-tile" style="padding:20px">Tile <span id="child">child text</span></div>
-  <div id="outer" data-elevate-ticket="T-outer" style="padding:20px">Outer
-    <div id="inner" data-elevate-ticket="T-inner" style="padding:10px">Inner <span id="deep">deep</span></div></div>
-  <div id="plain" style="padding:20px">No ticket here</div>
-  <a id="leave" href="/next" data-elevate-ticket="T-leave">To the next page</a>`;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 describe.each(inject('engines'))('$name', (launch) => {
-  let engine: Engine;
-  let site: Site;
-  const contexts: EngineContext[] = [];
-
-  beforeAll(async () => {
-    [engine, site] = await Promise.all([launchEngine(launch), startSite()]);
-    console.log(`${engine.name}: ${engine.version} through ${engine.driver}`);
-  });
-  afterAll(async () => {
-    await engine?.close();
-    await site?.close();
-  });
-  beforeEach(async () => {
-    await Promise.all(contexts.splice(0).map((context) => context.close().catch(() => {})));
-    await site.settle();
-    site.api.reset();
-  });
-  afterEach(async () => {
-    for (const tab of contexts.flatMap((context) => context.tabs)) {
-      expect(await tab.pageErrors(), 'uncaught errors in the page').toEqual([]);
-      expect(await tab.consoleErrors(), 'console.error calls').toEqual([]);
-    }
-    expect(site.api.preflights, 'no request may need a CORS preflight').toEqual([]);
-  });
-
-  const options = (extra: Record<string, unknown> = {}) => ({ apiBase: site.apiBase, market: 'UK', ...extra });
-  const trackerUp = () => typeof (window as any).elevateTracker?.click == 'function';
-
-  /** A fresh context on /shop (tiles) that links to /next, both tracked with `extra` options. */
-  async function open(extra: Record<string, unknown> = {}): Promise<Tab> {
-    site.setPage('/shop', trackerPage('script', { options: options(extra), body: TILES }));
-    site.setPage('/next', trackerPage('script', { options: options(extra), body: '<p>next page</p>' }));
-    const context = await engine.newContext();
-    contexts.push(context);
-    const [tab] = context.tabs;
-    await tab.goto(site.siteUrl + '/shop');
-    await tab.waitFor(trackerUp);
-    return tab;
-  }
-  const keysOf = (tab: Tab) => tab.evaluate(() => {
-    const { customerKey, sessionKey } = (window as any).elevateTracker;
-    return { customerKey, sessionKey } as { customerKey: string; sessionKey: string };
-  });
-  const trackerCookies = async (tab: Tab) => Object.fromEntries((await tab.context.cookies())
-    .filter((cookie) => cookie.name.startsWith('elevate_')).map((cookie) => [cookie.name, cookie.value]));
-  const onNextPage = (tab: Tab) => tab.waitFor(() => location.pathname == '/next' && typeof (window as any).elevateTracker?.click == 'function');
-  const tickets = () => site.api.delivered('click').map((click) => click.ticket);
+  const spec = useEngine(launch);
+  const { open, options } = spec;
+  const tickets = () => spec.site.api.delivered('click').map((click) => click.ticket);
 
   it('keeps the keys across two pages, in first-party cookies', async () => {
     const tab = await open();
@@ -87,7 +33,7 @@ describe.each(inject('engines'))('$name', (launch) => {
   it('sends one click notification for a ticketed tile, with the keys and a text/plain body', async () => {
     const tab = await open();
     await tab.click('#child');
-    const [click] = await site.api.waitFor(1, { type: 'click' });
+    const [click] = await spec.site.api.waitFor(1, { type: 'click' });
     const keys = await keysOf(tab);
     expect(click).toMatchObject({ method: 'POST', path: '/api/v2/notifications/click', ticket: 'T-tile',
       query: { customerKey: keys.customerKey, market: 'UK', sessionKey: keys.sessionKey } });
@@ -95,16 +41,16 @@ describe.each(inject('engines'))('$name', (launch) => {
     expect(JSON.parse(click.body!)).toEqual({ ticket: 'T-tile' });
     await tab.click('#plain');
     await sleep(300);
-    expect(site.api.requests).toHaveLength(1);
+    expect(spec.site.api.requests).toHaveLength(1);
   });
 
   it('counts the innermost ticketed element of a nested tile, once', async () => {
     const tab = await open();
     await tab.click('#deep');
-    await site.api.waitFor(1, { type: 'click' });
+    await spec.site.api.waitFor(1, { type: 'click' });
     await sleep(300);
     expect(tickets()).toEqual(['T-inner']);
-    expect(site.api.requests).toHaveLength(1);
+    expect(spec.site.api.requests).toHaveLength(1);
   });
 
   it('sends a middle click (auxclick) once', async () => {
@@ -115,29 +61,29 @@ describe.each(inject('engines'))('$name', (launch) => {
       addEventListener('click', (event) => (window as any).buttons.push(`click ${event.button}`));
     });
     await tab.middleClick('#tile');
-    await site.api.waitFor(1, { type: 'click' });
+    await spec.site.api.waitFor(1, { type: 'click' });
     await sleep(300);
     expect(await tab.evaluate(() => (window as any).buttons)).toEqual(['auxclick 1']); // a real middle click
     expect(tickets()).toEqual(['T-tile']);
-    expect(site.api.requests).toHaveLength(1);
+    expect(spec.site.api.requests).toHaveLength(1);
   });
 
   it('delivers a click on a link that navigates, exactly once', async () => {
     const tab = await open();
     await tab.click('#leave');
     await onNextPage(tab);
-    await site.api.waitFor(1, { type: 'click' });
+    await spec.site.api.waitFor(1, { type: 'click' });
     await sleep(500); // the next page would send what the last one stored as undelivered
-    await site.settle();
+    await spec.site.settle();
     expect(tickets()).toEqual(['T-leave']);
-    expect(site.api.requests).toHaveLength(1);
+    expect(spec.site.api.requests).toHaveLength(1);
   });
 
   it('end() sends an end notification with the old keys, then rotates the sessionKey', async () => {
     const tab = await open();
     const first = await keysOf(tab);
     await tab.evaluate(() => (window as any).elevateTracker.end());
-    const [end] = await site.api.waitFor(1, { type: 'end' });
+    const [end] = await spec.site.api.waitFor(1, { type: 'end' });
     expect(end.path).toBe('/api/v2/notifications/end');
     expect(end.query).toEqual({ customerKey: first.customerKey, market: 'UK', sessionKey: first.sessionKey });
     const second = await keysOf(tab);
@@ -146,7 +92,7 @@ describe.each(inject('engines'))('$name', (launch) => {
     expect(second.sessionKey).not.toBe(first.sessionKey);
     expect(await trackerCookies(tab)).toEqual({ elevate_customer_key: first.customerKey, elevate_session_key: second.sessionKey });
     await tab.click('#tile');
-    const [click] = await site.api.waitFor(1, { type: 'click' });
+    const [click] = await spec.site.api.waitFor(1, { type: 'click' });
     expect(click.query.sessionKey).toBe(second.sessionKey);
   });
 
@@ -154,11 +100,11 @@ describe.each(inject('engines'))('$name', (launch) => {
     const tab = await open({ consent: 'pending' });
     await tab.click('#tile');
     await sleep(300);
-    expect(site.api.requests).toEqual([]);
+    expect(spec.site.api.requests).toEqual([]);
     expect(await trackerCookies(tab)).toEqual({});
     const keys = await keysOf(tab);
     await tab.evaluate(() => (window as any).elevateTracker.setConsent('granted'));
-    const [click] = await site.api.waitFor(1, { type: 'click' });
+    const [click] = await spec.site.api.waitFor(1, { type: 'click' });
     expect(click).toMatchObject({ ticket: 'T-tile', query: { customerKey: keys.customerKey, sessionKey: keys.sessionKey } });
     expect(await trackerCookies(tab)).toEqual({ elevate_customer_key: keys.customerKey, elevate_session_key: keys.sessionKey });
   });
@@ -169,19 +115,19 @@ describe.each(inject('engines'))('$name', (launch) => {
   it('consent granted in one tab reaches a pending second tab, which sends what it held', async () => {
     const first = await open({ consent: 'pending' });
     const second = await first.context.newTab();
-    await second.goto(site.siteUrl + '/next');
+    await second.goto(spec.site.siteUrl + '/next');
     await second.waitFor(trackerUp);
     await second.evaluate(() => (window as any).elevateTracker.click('T-held'));
     await first.evaluate(() => (window as any).elevateTracker.setConsent('granted'));
-    const [click] = await site.api.waitFor(1, { type: 'click', timeoutMs: 3000 });
+    const [click] = await spec.site.api.waitFor(1, { type: 'click', timeoutMs: 3000 });
     expect(click.ticket).toBe('T-held');
     expect(await keysOf(second)).toEqual(await keysOf(first));
   });
 
   describe('back/forward cache', () => {
     async function leaveAndComeBack(tab: Tab, onTheOtherPage?: () => Promise<void>) {
-      site.setPage('/other', trackerPage('script', { options: options(), body: '<p>other</p>' }));
-      await tab.goto(site.siteUrl + '/other');
+      spec.site.setPage('/other', trackerPage('script', { options: options(), body: '<p>other</p>' }));
+      await tab.goto(spec.site.siteUrl + '/other');
       await tab.waitFor(trackerUp);
       await onTheOtherPage?.();
       expect(await tab.back()).toEqual({ persisted: true }); // restored from the cache, not loaded again
@@ -191,13 +137,13 @@ describe.each(inject('engines'))('$name', (launch) => {
     it('a restored page keeps one set of listeners: one click, one notification', async () => {
       const tab = await open();
       await leaveAndComeBack(tab);
-      await site.settle();
-      site.api.reset();
+      await spec.site.settle();
+      spec.site.api.reset();
       await tab.click('#tile');
-      await site.api.waitFor(1, { type: 'click' });
+      await spec.site.api.waitFor(1, { type: 'click' });
       await sleep(500);
       expect(tickets()).toEqual(['T-tile']);
-      expect(site.api.requests).toHaveLength(1);
+      expect(spec.site.api.requests).toHaveLength(1);
     });
 
     it('a restored page follows a session ended on another page meanwhile', async () => {
@@ -208,10 +154,10 @@ describe.each(inject('engines'))('$name', (launch) => {
         rotated = (await keysOf(tab)).sessionKey;
       });
       expect((await keysOf(tab)).sessionKey).toBe(rotated);
-      await site.settle();
-      site.api.reset();
+      await spec.site.settle();
+      spec.site.api.reset();
       await tab.click('#tile');
-      const [click] = await site.api.waitFor(1, { type: 'click' });
+      const [click] = await spec.site.api.waitFor(1, { type: 'click' });
       expect(click.query.sessionKey).toBe(rotated);
     });
   });
