@@ -18,8 +18,8 @@ export interface Outbox {
    */
   adopt(canTake?: boolean): void;
   /**
-   * The page is hidden or going away: sends what can go now (keepalive) and stores the rest for the next page (unless
-   * `canStore` is false: without consent, what is left stays with the page).
+   * The page is hidden or going away: sends first tries now (keepalive) and stores the rest, retries included, for the
+   * next page or another tab (unless `canStore` is false: without consent, what is left stays with the page).
    */
   release(isGoingAway?: boolean, canStore?: boolean): void;
   /** Forgets everything waiting, here and in storage (consent withdrawn). */
@@ -240,9 +240,11 @@ export function createOutbox(debug: Debug, { apiBase, debug: isDebug }: Pick<Con
       const canSend = navigator.onLine !== false && Date.now() >= pausedUntil;
       // What can go now goes, as keepalive requests within the quota (a beacon where there is no keepalive).
       for (const entry of pending) {
-        // A page that goes cannot read the answer: only a first try goes blind (a click on a link), and a retry,
-        // which may fail again, waits in storage for a page that can.
-        if (entry.sending || !canSend || (isLeaving && entry.tries)) continue;
+        // A page that goes cannot read the answer: only a first try goes blind (a click on a link). A retry, which may
+        // fail again, waits in storage for a page that can: the next one, another tab, or this one shown again. It is
+        // stored as soon as the page is hidden: in Firefox, a tab closed right after it was hidden sometimes kept
+        // nothing it wrote at `pagehide` (3 of 8 runs).
+        if (entry.sending || !canSend || entry.tries) continue;
         if (canFetch()) {
           if (canKeepAliveFor(entry)) transmit(entry, true);
         } else if (beacon(entry)) {
