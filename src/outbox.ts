@@ -254,8 +254,8 @@ export function createOutbox(debug: Debug, { apiBase, debug: isDebug }: Pick<Con
       // What is left is handed over to storage (within its bounds), or stays with this page (no consent, no
       // storage), which retries it for as long as it lives. A plain request in flight dies with a page that goes, and
       // a retry in flight has no answer to read: kept too (at least once, under faults).
-      // What is stored leaves this page's hands: Firefox fires `visibilitychange` after `pagehide`, which would store
-      // it twice.
+      // What is stored leaves this page's hands: Firefox fires `visibilitychange` after `pagehide` as a page is left,
+      // which stored an entry still in flight (a failed request waiting out UNLOAD_GRACE) twice.
       const stored = pending.filter((entry) => !entry.sending || (isLeaving && (!entry.isKeptAlive || entry.tries > 1)));
       pending = pending.filter((entry) => !stored.includes(entry));
       const dropped = stored.length && canStore ? store(ownKey, stored, apiBase) : undefined;
