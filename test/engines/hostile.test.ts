@@ -102,7 +102,7 @@ describe.each(inject('engines'))('$name', (launch) => {
       ? `<script src="/dist/elevate-tracker.min.js" data-api-base="${spec.site.apiBase}" data-market="UK" async></script>`
       : `<script type="importmap">${importMap}</script><script type="module">${boot}</script>`;
     spec.site.setPage('/csp', `<!doctype html><html><head>${loader}</head><body>
-      <div id="tile" data-elevate-ticket="T-csp" style="padding:20px">tile</div></body></html>`, { 'Content-Security-Policy': policy });
+      <div id="tile" data-elevate-ticket="T-csp">tile</div></body></html>`, { 'Content-Security-Policy': policy });
     const [tab] = (await spec.newContext()).tabs;
     await tab.goto(spec.site.siteUrl + '/csp');
     await tab.waitFor(trackerUp);
@@ -114,6 +114,7 @@ describe.each(inject('engines'))('$name', (launch) => {
     await tab.waitFor(trackerUp);
     await sleep(200);
     expect(api().requests.map((request) => [request.type, request.status])).toEqual([['click', 204], ['end', 204]]);
+    expect(await tab.evaluate(() => (window as any).__engineProbe.violations()), 'CSP violations').toEqual([]);
     // The policy is in force: inline script is refused, and where the engine has Trusted Types, so is a script's text
     // given as a plain string.
     const enforced = await tab.evaluate(() => {
@@ -127,5 +128,6 @@ describe.each(inject('engines'))('$name', (launch) => {
     });
     console.log(`${spec.engine.name} ${build} CSP: ${enforced}`);
     expect(enforced).not.toBe('trusted types not enforced');
+    expect(await tab.evaluate(() => (window as any).__engineProbe.violations().length), 'the refusal is reported').toBeGreaterThan(0);
   });
 });

@@ -1,5 +1,5 @@
 // A script of our own that the test site puts first in every page's <head>: it collects console.error calls and
-// uncaught errors, and the page's pageshow/pagehide events, the same way in every engine. WebKitWebDriver has no
+// uncaught errors, the page's CSP violations and its pageshow/pagehide events, the same way in every engine. WebKitWebDriver has no
 // console endpoint, and Playwright's Firefox over BiDi reports a console call twice; this reads the same in all three.
 // Errors are kept in sessionStorage, so that they outlive the page: a tab keeps them across its navigations.
 
@@ -59,10 +59,13 @@ export function installProbe() {
     if (event instanceof ErrorEvent) add('page', messageOf(event.error, event.message));
   }, true);
   addEventListener('unhandledrejection', (event) => add('page', messageOf(event.reason, describe(event.reason))));
+  // Content-Security-Policy (and Trusted Types) violations of this page, as `directive blocked-URI`.
+  const violations: string[] = [];
+  addEventListener('securitypolicyviolation', (event) => violations.push(`${event.violatedDirective} ${event.blockedURI}`), true);
   for (const type of ['pageshow', 'pagehide']) {
     addEventListener(type, (event) => lifecycle.push({ type, persisted: (event as PageTransitionEvent).persisted }), true);
   }
-  Object.defineProperty(w, '__engineProbe', { value: Object.freeze({ read, lifecycle: () => lifecycle.slice() }) });
+  Object.defineProperty(w, '__engineProbe', { value: Object.freeze({ read, lifecycle: () => lifecycle.slice(), violations: () => violations.slice() }) });
 }
 
 /** Evaluated by the drivers: what the probe collected in this tab, or null on a page without it. */
