@@ -106,6 +106,8 @@ export function createElevateStandIn() {
   let faults = { fail500: 0, fail400: 0, drop: 0, latencyMs: 0 };
   let random = Math.random;
   let lastSeq = 0;
+  /** API generations this cluster no longer serves (see `retire`). @type {Set<ApiVersion>} */
+  let retired = new Set();
   /** @type {import('node:http').Server | undefined} */
   let server;
 
@@ -129,7 +131,10 @@ export function createElevateStandIn() {
   /** @param {import('node:http').IncomingMessage} req @param {import('node:http').ServerResponse} res @param {URL} url */
   async function handleApi(req, res, url) {
     const path = url.pathname;
-    const { apiVersion, type, known } = parsePath(path);
+    const parsed = parsePath(path);
+    const { apiVersion, type } = parsed;
+    // A retired generation's paths do not exist on the cluster: 404, as on a real cluster after its end of life.
+    const known = parsed.known && !retired.has(/** @type {ApiVersion} */ (apiVersion));
     if (req.method === 'OPTIONS') {
       const header = (/** @type {string} */ name) => /** @type {string | undefined} */ (req.headers[name]) ?? null;
       preflights.push({ time: Date.now(), path, origin: header('origin'),
@@ -292,6 +297,11 @@ export function createElevateStandIn() {
     ].join('\n');
   }
 
+  /** Serves the paths of `apiVersions` no more (404), as a cluster past their end of life. @param {ApiVersion[]} [apiVersions] */
+  function retire(apiVersions = []) {
+    retired = new Set(apiVersions);
+  }
+
   /** Replaces all faults; omitted options switch that fault off. @param {Faults} [options] */
   function setFaults({ fail500 = 0, fail400 = 0, drop = 0, latencyMs = 0, seed } = {}) {
     for (const [name, p] of Object.entries({ fail500, fail400, drop })) {
@@ -311,10 +321,11 @@ export function createElevateStandIn() {
     lastSeq = 0;
   }
 
-  /** Clears the records and switches every fault off. */
+  /** Clears the records, switches every fault off and serves every generation again. */
   function reset() {
     clearRecords();
     setFaults();
+    retire();
   }
 
   /** Serves only the stand-in (404 otherwise). @returns {Promise<string>} the base URL */
@@ -345,7 +356,7 @@ export function createElevateStandIn() {
   }
 
   return {
-    handle, listen, close, requests, preflights, delivered, waitFor, reset, setFaults, events,
+    handle, listen, close, requests, preflights, delivered, waitFor, reset, setFaults, retire, events,
     /** A copy of the current faults. */
     get faults() {
       return { ...faults };

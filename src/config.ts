@@ -3,7 +3,7 @@ import { describe } from './log';
 
 /** Options of `createTracker` and the script tag (each option has a kebab-case `data-*` twin). */
 export interface TrackerOptions {
-  /** Elevate cluster ID, e.g. `"w00000000"`. Requests go to `https://{clusterId}.api.esales.apptus.cloud`. Required unless `apiBase` is given. */
+  /** Elevate cluster ID, e.g. `"w00000000"`. Requests go to `https://{clusterId}.elevate-api.cloud` (API v2: `https://{clusterId}.api.esales.apptus.cloud`). Required unless `apiBase` is given. */
   clusterId?: string;
   /** Market identifier; must match the market in the Elevate data feed, e.g. `"UK"`. Required. */
   market: string;
@@ -27,7 +27,7 @@ export interface TrackerOptions {
   consent?: Consent;
   /** Treat the browser's Global Privacy Control signal (`navigator.globalPrivacyControl`) as consent denied. Defaults to `true`. */
   globalPrivacyControl?: boolean;
-  /** Elevate API generation: `"v2"` (the spec pages) or `"v3"`, the Storefront API of today's clusters. Defaults to `"v2"`. */
+  /** Elevate API generation: `"v3"`, the Storefront API of today's clusters, or `"v2"` (end of life 2024-04-30) for a cluster that still serves it. Defaults to `"v3"`. */
   apiVersion?: 'v2' | 'v3';
   /** API v3: without consent, send notifications anonymously (`userContext=ANONYMOUS`, no keys, nothing stored) instead of not at all. Defaults to `false`. */
   anonymousTracking?: boolean;
@@ -91,7 +91,7 @@ const options: Record<keyof TrackerOptions, [defaultValue: unknown, rule: RegExp
   consent: ['granted', CONSENT, '"pending"'],
   globalPrivacyControl: [true, (value) => value === !!value, 'false'],
   serverKeyCookies: [false, (value) => value === !!value, 'true'],
-  apiVersion: ['v2', /^v[23]$/, '"v3"'],
+  apiVersion: ['v3', /^v[23]$/, '"v2"'],
   anonymousTracking: [false, (value) => value === !!value, 'true'],
 };
 

@@ -8,7 +8,14 @@ const REQUEST_TIMEOUT = 10_000;
 /** Characters of a refusal's body shown in the debug line. */
 const MAX_REASON = 200;
 
-let isRedirectReported = false;
+/** Integration mistakes already reported on this page: each is told once, debug or not. */
+const reported = new Set<string>();
+const reportOnce = (mistake: string, message: string) => reported.has(mistake) || (reported.add(mistake), logError(message));
+
+/** What a 404 from the notification API means, for the API generation of `path`. */
+const notFoundAdvice = (path: string) => path.includes('/v3/')
+  ? 'no Storefront API v3 here: check clusterId and apiBase, or set apiVersion "v2" for a cluster serving only v2.'
+  : 'API v2 is retired (end of life 2024-04-30): remove apiVersion "v2" to use v3.';
 
 /** The wait a 429 or 503 asks for (seconds or an HTTP-date, RFC 9110 §10.2.3), within MAX_DELAY. */
 function readRetryAfter(response: Response) {
@@ -39,11 +46,13 @@ async function readAnswer(response: Response, url: string, isDebug: boolean): Pr
   if (response.ok) return [true, status];
   // A redirect would carry the keys and ticket to wherever it points (a 302 also turns the POST into a GET that
   // "succeeds"): never followed, it is a mistake in the integration, which only the site can fix.
+  const path = url.split('?')[0];
   if (response.type == 'opaqueredirect') {
-    if (!isRedirectReported) logError(`${url.split('?')[0]} redirects, and redirects are not followed: set apiBase (data-api-base) to the final URL.`);
-    isRedirectReported = true;
+    reportOnce('redirect', `${path} redirects, and redirects are not followed: set apiBase (data-api-base) to the final URL.`);
     return [true, 'dropped: redirect'];
   }
+  // A path that does not exist is a wrong API generation or host, not a lost notification to try again.
+  if (status == 404 || status == 410) reportOnce('not found', `${path} answered ${status}: ${notFoundAdvice(path)}`);
   const isFinal = status < 500 && status != 408 && status != 429;
   const reason = await readStart(response, isFinal && isDebug);
   return [isFinal, isFinal ? `dropped: ${status} ${reason}` : status, readRetryAfter(response)];

@@ -1,6 +1,6 @@
 // A stand-in for the one Storefront API v3 path the official library's contender uses:
 // POST /api/storefront/v3/notifications/click answered 204 with CORS, every request recorded. (The project's
-// stand-in, demo/elevate-standin.mjs, serves the v2 paths our tracker uses.)
+// stand-in, demo/elevate-standin.mjs, serves both generations for our tracker, which speaks v3 by default.)
 import { createServer } from 'node:http';
 
 const CLICK_PATH = '/api/storefront/v3/notifications/click';

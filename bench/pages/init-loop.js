@@ -22,7 +22,7 @@ function timePrimitives(apiBase) {
     call();
     return (performance.now() - start) * 1000;
   };
-  const url = `${apiBase}/api/v2/notifications/click?customerKey=bench&market=UK&sessionKey=bench`;
+  const url = `${apiBase}/api/storefront/v3/notifications/click?customerKey=bench&market=UK&sessionKey=bench`;
   const body = JSON.stringify({ ticket: 'Oy9mYXNoaW9uL0RFU0tUT1A7YmVuY2g=' });
   return {
     'document.cookie, first read': time(() => document.cookie),

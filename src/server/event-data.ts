@@ -28,7 +28,7 @@ export interface EventDataClientOptions {
   apiBase?: string;
   /** The Api-Key supplied during on-boarding. Defaults to `process.env.ELEVATE_API_KEY`. */
   apiKey?: string;
-  /** API version, i.e. the path prefix `/api/{apiVersion}/event-data/…`. Defaults to `'v2'`, the version of the spec. */
+  /** API version, i.e. the path prefix `/api/{apiVersion}/event-data/…`: `'admin/v4'`, the current one, or `'admin/v3'` (until 2026-12-31) or `'v2'` (the spec's; end of life 2024-04-30) for clusters that still serve them, with a process warning. Defaults to `'admin/v4'`. */
   apiVersion?: EventDataApiVersion;
   /** Milliseconds one HTTP request may take before it counts as timed out (and is retried), at most 2147483647 (24.8 days). Defaults to `30000`. */
   timeoutMs?: number;
@@ -78,6 +78,18 @@ const REDIRECTS = [301, 302, 303, 307, 308];
 
 function fail(option: string, problem: string, example: string): never {
   throw new EventDataError('config', `Invalid option ${option}: ${problem}. Example: ${example}.`);
+}
+
+const warned = new Set<string>();
+
+/** A version with an end of life is told once per process, as a Node warning (on stderr unless the app handles it). */
+function warnOfEndOfLife(apiVersion: EventDataApiVersion) {
+  const endOfLife = END_OF_LIFE[apiVersion];
+  if (!endOfLife || warned.has(apiVersion)) return;
+  warned.add(apiVersion);
+  const isPast = endOfLife < new Date().toISOString().slice(0, 10);
+  process.emitWarning(`Elevate's ${apiVersion} API ${isPast ? 'reached its end of life on' : 'is supported until'} ${endOfLife}: use apiVersion "admin/v4" (--api-version admin/v4).`,
+    { code: 'ELEVATE_API_END_OF_LIFE' });
 }
 
 function resolveBase({ clusterId, apiBase }: EventDataClientOptions): string {
@@ -151,8 +163,9 @@ export function createEventDataClient(given: EventDataClientOptions): EventDataC
   const unknown = Object.keys(options).find((name) => !OPTION_NAMES.includes(name));
   if (unknown) fail(unknown, `unknown option; known options are ${OPTION_NAMES.join(', ')}`, '{ clusterId: "w00000000" }');
   const base = resolveBase(options);
-  const { apiVersion = 'v2', fetch: fetchFunction = globalThis.fetch } = options;
+  const { apiVersion = 'admin/v4', fetch: fetchFunction = globalThis.fetch } = options;
   if (!API_VERSIONS.includes(apiVersion)) fail('apiVersion', `${JSON.stringify(apiVersion)} is not one of ${API_VERSIONS.join(', ')}`, '"admin/v4"');
+  warnOfEndOfLife(apiVersion);
   if (typeof fetchFunction != 'function') fail('fetch', 'it must be a function (no global fetch here)', 'globalThis.fetch');
   const timeoutMs = resolveTimerMs('timeoutMs', options.timeoutMs, 30_000, '30000');
   const retries = Math.floor(resolveNumber('retries', options.retries, 3, 0, '3'));

@@ -27,8 +27,8 @@ Options:
   --cluster-id <id>        Elevate cluster ID, e.g. w00000000. Defaults to $ELEVATE_CLUSTER_ID.
   --api-base <url>         Base URL instead of the cluster's: https, or http on localhost. Defaults to $ELEVATE_API_BASE.
                            Give exactly one of --cluster-id and --api-base (flags win over the environment).
-  --api-version <version>  v2, admin/v3 or admin/v4. Defaults to v2 (deprecated by Elevate; retired ones answer 404).
-                           admin/v4 is current; admin/v3 is supported until 2026-12-31.
+  --api-version <version>  admin/v4, admin/v3 or v2. Defaults to admin/v4, the current one. admin/v3 is supported
+                           until 2026-12-31, v2 reached its end of life on 2024-04-30 (both with a warning).
   --wait                   Wait until the job is done; status changes are printed on stderr. Elevate runs jobs
                            from the day after they were created: on a real cluster, run job-status <jid> later.
   --wait-timeout <s>       Seconds --wait waits before giving up, at most 2147483 (24.8 days). Defaults to 600.

@@ -74,7 +74,7 @@ it('shows a visit as it happens: clicks, sign-in with the Session API, the end o
   await Promise.all([store.waitForURL('**/product.html?id=3'), store.locator('#listing .tile').nth(2).click()]);
   await trackerIsUp(store);
   await poll(() => requestRows(inspector)).toEqual([
-    { type: expect.stringMatching(/^click\nPOST \/api\/v2\/notifications\/click$/), keys: expect.stringContaining(guest.customerKey),
+    { type: expect.stringMatching(/^click\nPOST \/api\/storefront\/v3\/notifications\/click$/), keys: expect.stringContaining(guest.customerKey),
       body: expect.stringContaining(`{"ticket":"${tile}"}\nP1003 · /storefront/product-list #3`), verdict: '204' },
     { type: expect.stringMatching(/^click/), keys: expect.stringContaining(guest.sessionKey),
       body: expect.stringContaining('autumn-sale · /storefront/start #1'), verdict: '204' },
@@ -96,7 +96,7 @@ it('shows a visit as it happens: clicks, sign-in with the Session API, the end o
   const visit = await trackerOf(store);
   await store.getByRole('button', { name: 'End visit' }).click();
   await poll(async () => (await requestRows(inspector))[0]).toMatchObject({
-    type: expect.stringMatching(/^end\nPOST \/api\/v2\/notifications\/end$/),
+    type: expect.stringMatching(/^end\nPOST \/api\/storefront\/v3\/notifications\/end$/),
     keys: expect.stringContaining(`sessionKey ${visit.sessionKey}`), body: expect.stringMatching(/^\(none\)/), verdict: '204',
   });
   await poll(() => inspector.locator('#cookie-session-key').textContent()).not.toBe(visit.sessionKey);

@@ -47,6 +47,24 @@ const shape = (request: { method: string; path: string; query: Record<string, st
 });
 
 describe.each(BUILDS)('%s build', (build) => {
+  // Only in Chromium: the cluster's real host is intercepted (page.route); nothing leaves the machine.
+  it('with only a cluster id and a market, sends to the cluster\'s Storefront API v3 on elevate-api.cloud', async () => {
+    h.setPage('/cluster', trackerPage(build, { options: { clusterId: 'w00000000', market: 'UK' }, body: BODY }));
+    const opened = await h.openPage();
+    const sent: { method: string; url: string; body: string | null }[] = [];
+    await opened.context.route(/^https:/, (route) => {
+      sent.push({ method: route.request().method(), url: route.request().url(), body: route.request().postData() });
+      return route.fulfill({ status: 204, headers: { 'Access-Control-Allow-Origin': '*' } });
+    });
+    await h.gotoTracked(opened, '/cluster');
+    await opened.page.click('#tile');
+    await expect.poll(() => sent.length).toBe(1);
+    const keys = await keysOf(opened);
+    expect(sent[0]).toEqual({ method: 'POST', body: '{"ticket":"T-tile"}', url: 'https://w00000000.elevate-api.cloud/api/storefront/v3/notifications/click?'
+      + `customerKey=${keys.customerKey}&market=UK&sessionKey=${keys.sessionKey}` });
+    expect(opened.consoleErrors).toEqual([]);
+  });
+
   describe.each(['v2', 'v3'] as const)('API %s', (apiVersion) => {
     it('sends every notification type of the generation, each exactly as specified', async () => {
       const opened = await open(build, { apiVersion });

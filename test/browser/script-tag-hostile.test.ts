@@ -134,7 +134,7 @@ describe.each(BUILDS)('%s build', (build) => {
       await trackerIsUp(opened);
       await clickTile(opened);
       await h.settle();
-      expect(opened.https.map((url) => new URL(url).origin)).toEqual(['https://w0.api.esales.apptus.cloud']);
+      expect(opened.https.map((url) => new URL(url).origin)).toEqual(['https://w0.elevate-api.cloud']);
       expect(opened.consoleErrors.filter(isOurs)).toEqual([]);
       expect(opened.pageErrors).toEqual([]);
     });

@@ -43,7 +43,7 @@ describe.each(BUILDS)('%s build', (build) => {
     const [click] = await h.api.waitFor(1, { type: 'click' });
     const keys = await keysOf();
     expect(click.method).toBe('POST');
-    expect(click.path).toBe('/api/v2/notifications/click');
+    expect(click.path).toBe('/api/storefront/v3/notifications/click');
     expect(click.query).toEqual({ customerKey: keys.customerKey, market: 'UK', sessionKey: keys.sessionKey });
     expect(keys.customerKey).toMatch(UUID);
     expect(keys.sessionKey).toMatch(UUID);
@@ -146,7 +146,7 @@ describe.each(BUILDS)('%s build', (build) => {
     const first = await keysOf();
     await page.evaluate(() => (window as any).elevateTracker.end());
     const [end] = await h.api.waitFor(1, { type: 'end' });
-    expect(end.path).toBe('/api/v2/notifications/end');
+    expect(end.path).toBe('/api/storefront/v3/notifications/end');
     expect(end.query).toEqual({ customerKey: first.customerKey, market: 'UK', sessionKey: first.sessionKey });
     const second = await keysOf();
     expect(second.customerKey).toBe(first.customerKey);

@@ -35,7 +35,7 @@ describe.each(inject('engines'))('$name', (launch) => {
     await tab.click('#child');
     const [click] = await spec.site.api.waitFor(1, { type: 'click' });
     const keys = await keysOf(tab);
-    expect(click).toMatchObject({ method: 'POST', path: '/api/v2/notifications/click', ticket: 'T-tile',
+    expect(click).toMatchObject({ method: 'POST', path: '/api/storefront/v3/notifications/click', ticket: 'T-tile',
       query: { customerKey: keys.customerKey, market: 'UK', sessionKey: keys.sessionKey } });
     expect(click.contentType?.toLowerCase().replace(/\s/g, '')).toBe('text/plain;charset=utf-8');
     expect(JSON.parse(click.body!)).toEqual({ ticket: 'T-tile' });
@@ -84,7 +84,7 @@ describe.each(inject('engines'))('$name', (launch) => {
     const first = await keysOf(tab);
     await tab.evaluate(() => (window as any).elevateTracker.end());
     const [end] = await spec.site.api.waitFor(1, { type: 'end' });
-    expect(end.path).toBe('/api/v2/notifications/end');
+    expect(end.path).toBe('/api/storefront/v3/notifications/end');
     expect(end.query).toEqual({ customerKey: first.customerKey, market: 'UK', sessionKey: first.sessionKey });
     const second = await keysOf(tab);
     expect(second.customerKey).toBe(first.customerKey);

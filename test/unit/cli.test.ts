@@ -51,7 +51,7 @@ describe('commands', () => {
     const { code, stdout, stderr } = await runCli(['remove-customer', 'e3921377-18a2-47c9-a449-06b894898623']);
     expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
     expect(stdout).toMatch(new RegExp(`^Remove job ${UUID}: created\n$`));
-    expect(standIn.requests).toEqual([{ method: 'POST', prefix: 'v2', endpoint: 'create-remove-customer-job',
+    expect(standIn.requests).toEqual([{ method: 'POST', prefix: 'admin/v4', endpoint: 'create-remove-customer-job',
       query: { customerKey: 'e3921377-18a2-47c9-a449-06b894898623' }, status: 200 }]);
   });
 

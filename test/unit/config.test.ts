@@ -14,11 +14,11 @@ const messageOf = (options: unknown) => {
 };
 
 describe('resolveConfig', () => {
-  it('applies the defaults and builds the cluster URL', () => {
+  it('applies the defaults and builds the cluster URL: Storefront API v3 on Voyado\'s current host', () => {
     expect(resolveConfig({ clusterId: 'w00000000', market: 'UK' })).toEqual({
       clusterId: 'w00000000',
       market: 'UK',
-      apiBase: 'https://w00000000.api.esales.apptus.cloud',
+      apiBase: 'https://w00000000.elevate-api.cloud',
       ticketAttribute: 'data-elevate-ticket',
       cookieDomain: undefined,
       customerKeyCookie: 'elevate_customer_key',
@@ -29,16 +29,16 @@ describe('resolveConfig', () => {
       consent: 'granted',
       globalPrivacyControl: true,
       serverKeyCookies: false,
-      apiVersion: 'v2',
+      apiVersion: 'v3',
       anonymousTracking: false,
     });
   });
 
-  it('uses Voyado\'s current host for API v3 by default', () => {
-    expect(resolveConfig({ clusterId: 'w00000000', market: 'UK', apiVersion: 'v3' }).apiBase).toBe('https://w00000000.elevate-api.cloud');
-    expect(resolveConfig({ apiBase: 'https://proxy.example', market: 'UK', apiVersion: 'v3' }).apiBase).toBe('https://proxy.example');
+  it('keeps API v2 on its own host for clusters that still serve it', () => {
+    expect(resolveConfig({ clusterId: 'w00000000', market: 'UK', apiVersion: 'v2' }).apiBase).toBe('https://w00000000.api.esales.apptus.cloud');
+    expect(resolveConfig({ apiBase: 'https://proxy.example', market: 'UK', apiVersion: 'v2' }).apiBase).toBe('https://proxy.example');
     expect(() => resolveConfig({ clusterId: 'w0', market: 'UK', apiVersion: 'v4' as never }))
-      .toThrow('Option apiVersion (data-api-version) is invalid: "v4". Example: "v3".');
+      .toThrow('Option apiVersion (data-api-version) is invalid: "v4". Example: "v2".');
   });
 
   it('takes sessionApi as a base URL or as options', () => {
@@ -111,7 +111,7 @@ describe('options are own properties only (issue 12, item 3)', () => {
       rejectUnknownOptions(given);
       return resolveConfig(given);
     });
-    expect(config).toMatchObject({ apiBase: 'https://w0.api.esales.apptus.cloud', sessionApi: undefined, globalPrivacyControl: true,
+    expect(config).toMatchObject({ apiBase: 'https://w0.elevate-api.cloud', sessionApi: undefined, globalPrivacyControl: true,
       consent: 'pending', debug: false });
   });
 
@@ -135,6 +135,6 @@ describe('options are own properties only (issue 12, item 3)', () => {
   });
 
   it('still works when Object.prototype.hasOwnProperty is polluted', () => {
-    expect(withPollutedPrototype({ hasOwnProperty: 'x' }, () => resolveConfig({ clusterId: 'w0', market: 'UK' }).apiBase)).toBe('https://w0.api.esales.apptus.cloud');
+    expect(withPollutedPrototype({ hasOwnProperty: 'x' }, () => resolveConfig({ clusterId: 'w0', market: 'UK' }).apiBase)).toBe('https://w0.elevate-api.cloud');
   });
 });

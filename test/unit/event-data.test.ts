@@ -1,5 +1,5 @@
 // The event-data client against the in-memory stand-in, over real HTTP.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { inspect } from 'node:util';
@@ -85,7 +85,7 @@ describe('options', () => {
     };
     const client = createEventDataClient({ clusterId: 'w00000000', apiKey: KEY, fetch: fetch as typeof globalThis.fetch });
     await client.createRemoveCustomerJob('e3921377-18a2-47c9-a449-06b894898623');
-    expect(calls[0][0]).toBe('https://w00000000.api.esales.apptus.cloud/api/v2/event-data/create-remove-customer-job?customerKey=e3921377-18a2-47c9-a449-06b894898623');
+    expect(calls[0][0]).toBe('https://w00000000.api.esales.apptus.cloud/api/admin/v4/event-data/create-remove-customer-job?customerKey=e3921377-18a2-47c9-a449-06b894898623');
     expect(calls[0][1]).toMatchObject({ method: 'POST', headers: { 'Api-Key': KEY } });
   });
 });
@@ -97,7 +97,7 @@ describe('a polluted Object.prototype (issue 12, item 3)', () => {
     const client = withPollutedPrototype(planted, () => createEventDataClient({ apiBase, apiKey: KEY }));
     await expect(client.createRemoveCustomerJob('c1')).resolves.toMatchObject({ status: 'created' });
     expect(stolen).toEqual([]);
-    expect(standIn.requests).toEqual([expect.objectContaining({ prefix: 'v2', status: 200 })]);
+    expect(standIn.requests).toEqual([expect.objectContaining({ prefix: 'admin/v4', status: 200 })]);
   });
 
   it('supplies no API key: only the environment\'s own ELEVATE_API_KEY is read', () => {
@@ -124,6 +124,25 @@ describe('a polluted Object.prototype (issue 12, item 3)', () => {
 });
 
 describe('endpoints', () => {
+  it('warns once per process of a version with an end of life, and never of admin/v4', async () => {
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning);
+    process.on('warning', onWarning);
+    try {
+      // A fresh copy of the module: other tests may have created clients of these versions already.
+      vi.resetModules();
+      const { createEventDataClient: createFresh } = await import('../../src/server/event-data.ts');
+      for (const apiVersion of ['admin/v4', 'admin/v3', 'admin/v3', 'v2', 'v2'] as const) createFresh({ apiBase, apiKey: KEY, apiVersion });
+      await new Promise((resolve) => setImmediate(resolve)); // warnings are emitted on the next tick
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect(warnings.map((warning) => [(warning as Error & { code?: string }).code, warning.message])).toEqual([
+      ['ELEVATE_API_END_OF_LIFE', 'Elevate\'s admin/v3 API is supported until 2026-12-31: use apiVersion "admin/v4" (--api-version admin/v4).'],
+      ['ELEVATE_API_END_OF_LIFE', 'Elevate\'s v2 API reached its end of life on 2024-04-30: use apiVersion "admin/v4" (--api-version admin/v4).'],
+    ]);
+  });
+
   it.each(['v2', 'admin/v3', 'admin/v4'] as const)('serves all three endpoints under %s', async (apiVersion) => {
     const client = createClient({ apiVersion });
     const removal = await client.createRemoveCustomerJob('c/1 & ö=?');
@@ -164,14 +183,14 @@ describe('errors', () => {
     const fetch = ((url: string, init: RequestInit) => globalThis.fetch(url.replace(/\?.*/, ''), init)) as typeof globalThis.fetch;
     const error = await rejectionOf(createClient({ fetch }).createRemoveCustomerJob('c1'));
     expect(error).toMatchObject({ code: 'invalid-arguments', status: 400, serverMessage: 'Invalid or missing required arguments: customerKey.' });
-    expect(error.message).toBe(`POST ${apiBase}/api/v2/event-data/create-remove-customer-job was rejected (HTTP 400): Invalid or missing required arguments: customerKey.`);
+    expect(error.message).toBe(`POST ${apiBase}/api/admin/v4/event-data/create-remove-customer-job was rejected (HTTP 400): Invalid or missing required arguments: customerKey.`);
     expect(standIn.requests).toHaveLength(1);
   });
 
   it('turns 403 into bad-credentials, without retrying', async () => {
     const error = await rejectionOf(createClient({ apiKey: 'wrong-key' }).createExportCustomerJob('c1'));
     expect(error).toMatchObject({ code: 'bad-credentials', status: 403, serverMessage: 'Incorrect cluster credentials.' });
-    expect(error.message).toBe(`POST ${apiBase}/api/v2/event-data/create-export-customer-job was refused (HTTP 403): Incorrect cluster credentials. Check the API key (ELEVATE_API_KEY) and the cluster.`);
+    expect(error.message).toBe(`POST ${apiBase}/api/admin/v4/event-data/create-export-customer-job was refused (HTTP 403): Incorrect cluster credentials. Check the API key (ELEVATE_API_KEY) and the cluster.`);
     expect(standIn.requests).toHaveLength(1);
   });
 
@@ -205,7 +224,7 @@ describe('errors', () => {
       const fetch = ((url: string, init: RequestInit) => { attempts++; return globalThis.fetch(url, init); }) as typeof globalThis.fetch;
       const error = await rejectionOf(createClient({ apiBase: silent.base, timeoutMs: 50, retries: 1, fetch }).getJobStatus('j1'));
       expect(error.code).toBe('timeout');
-      expect(error.message).toBe(`GET ${silent.base}/api/v2/event-data/job-status got no answer within 50 ms (after 2 attempts)`);
+      expect(error.message).toBe(`GET ${silent.base}/api/admin/v4/event-data/job-status got no answer within 50 ms (after 2 attempts)`);
       expect(attempts).toBe(2);
       expect(silent.requests).toBeLessThanOrEqual(2);
     } finally {
@@ -241,7 +260,7 @@ describe('redirects (issue 12, item 6)', () => {
     try {
       const error = await rejectionOf(createClient({ apiBase: redirecting.base, retries: 3 }).getJobStatus('j1'));
       expect(error).toMatchObject({ code: 'server', status });
-      expect(error.message).toBe(`GET ${redirecting.base}/api/v2/event-data/job-status answered with a redirect (HTTP ${status}), `
+      expect(error.message).toBe(`GET ${redirecting.base}/api/admin/v4/event-data/job-status answered with a redirect (HTTP ${status}), `
         + 'which is not followed (it could take the Api-Key elsewhere): set apiBase to the final URL');
       expect(elsewhere.received).toEqual([]);
       expect(redirecting.received).toHaveLength(1);
@@ -349,8 +368,8 @@ describe('secret hygiene', () => {
 
   it('never shows the key when the client is printed', () => {
     const client = createClient();
-    expect(JSON.parse(JSON.stringify(client))).toEqual({ apiBase, prefix: '/api/v2/event-data', apiKey: '[redacted]' });
-    expect(inspect(client, { breakLength: Infinity })).toBe(`EventDataClient { apiBase: '${apiBase}', prefix: '/api/v2/event-data', apiKey: '[redacted]' }`);
+    expect(JSON.parse(JSON.stringify(client))).toEqual({ apiBase, prefix: '/api/admin/v4/event-data', apiKey: '[redacted]' });
+    expect(inspect(client, { breakLength: Infinity })).toBe(`EventDataClient { apiBase: '${apiBase}', prefix: '/api/admin/v4/event-data', apiKey: '[redacted]' }`);
     expect(leaks(client)).toEqual([]);
     expect(Object.values(client).filter((value) => value === KEY)).toEqual([]);
   });

@@ -31,12 +31,15 @@ export interface EngineSpec {
   open(extra?: Record<string, unknown>): Promise<Tab>;
   /** Opens `path` in the tab and waits for the tracker. */
   visit(tab: Tab, path: string): Promise<void>;
+  /** Console errors this test expects, each matched once; any other fails it, as does one that did not come. */
+  expectConsoleErrors(...patterns: RegExp[]): void;
 }
 
 export function useEngine(launch: EngineLaunch): EngineSpec {
   let engine!: Engine;
   let site!: Site;
   const contexts: EngineContext[] = [];
+  let expectedErrors: RegExp[] = [];
 
   beforeAll(async () => {
     [engine, site] = await Promise.all([launchEngine(launch), startSite()]);
@@ -52,10 +55,13 @@ export function useEngine(launch: EngineLaunch): EngineSpec {
     site.api.reset();
   });
   afterEach(async () => {
+    const expected = expectedErrors.splice(0);
+    const errors: string[] = [];
     for (const tab of contexts.flatMap((context) => context.tabs)) {
       expect(await tab.pageErrors(), 'uncaught errors in the page').toEqual([]);
-      expect(await tab.consoleErrors(), 'console.error calls').toEqual([]);
+      errors.push(...await tab.consoleErrors());
     }
+    expect(errors, 'console.error calls').toEqual(expected.map((pattern) => expect.stringMatching(pattern)));
     expect(site.api.preflights, 'no request may need a CORS preflight').toEqual([]);
   });
 
@@ -74,6 +80,9 @@ export function useEngine(launch: EngineLaunch): EngineSpec {
       const [tab] = (await spec.newContext()).tabs;
       await spec.visit(tab, '/shop');
       return tab;
+    },
+    expectConsoleErrors(...patterns) {
+      expectedErrors = patterns;
     },
     async visit(tab, path) {
       await tab.goto(site.siteUrl + path);
