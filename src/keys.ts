@@ -10,6 +10,8 @@ export interface Keys {
 
 /** Keys held in memory, read from cookies at start and when the tab comes back, written only when they change. */
 export interface KeyStore extends Keys {
+  /** The page found no valid customerKey cookie as it started: a new visitor, as far as the cookies know. */
+  isNewVisitor: boolean;
   /** Reads the cookies again: another tab may have rotated the session or signed the visitor in or out. */
   load(): void;
   /** Marks tracker activity; rotates an expired session first. No cookie access. */
@@ -54,6 +56,7 @@ export function createKeyStore(config: Config, jar: CookieJar, now: () => number
   const store: KeyStore = {
     customerKey: '',
     sessionKey: '',
+    isNewVisitor: false,
 
     load() {
       const cookies = jar.readAll();
@@ -63,7 +66,7 @@ export function createKeyStore(config: Config, jar: CookieJar, now: () => number
       // Garbage or tampered values are replaced; on a later read they leave the keys in memory as they are
       // (cookies blocked or cleared since).
       if (isCustomerKey(storedCustomerKey)) store.customerKey = storedCustomerKey;
-      else if (isStarting) store.customerKey = newKey();
+      else if (isStarting) store.isNewVisitor = !!(store.customerKey = newKey());
       if (isSessionKey(storedSessionKey)) {
         // The cookie is there, so the session is alive.
         if (storedSessionKey != store.sessionKey && !isStarting) setTimeout(onNewSession);

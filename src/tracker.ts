@@ -4,6 +4,7 @@ import { isPageHidden } from './is-page-hidden';
 import { listenForClicks } from './clicks';
 import { CONSENT, rejectUnknownOptions, resolveConfig, type Config, type Consent, type TrackerOptions } from './config';
 import { isCustomerKey, isSessionKey, createKeyStore } from './keys';
+import { LEGACY_KEY_ENTRIES, takeLegacyKeys } from './legacy-keys';
 import { listen } from './listen';
 import { toJson } from './json';
 import { createDebug, describe, logError } from './log';
@@ -124,6 +125,10 @@ export function startTracker(config: Config, loadSessionApi: SessionApiLoader): 
 
   function applyConsent() {
     if (isGranted()) {
+      // A visitor new to the cookies may come from the official client, whose keys keep their history in Elevate.
+      const legacy = keys.isNewVisitor && takeLegacyKeys();
+      keys.isNewVisitor = false;
+      if (legacy) Object.assign(keys, legacy);
       keys.persist(true);
       outbox.adopt();
       held.splice(0).forEach(([type, body]) => notify(type, body));
@@ -144,7 +149,8 @@ export function startTracker(config: Config, loadSessionApi: SessionApiLoader): 
       outbox.clear();
       // The session entry's name is also that of the cookie older versions kept it in.
       [config.customerKeyCookie, config.sessionKeyCookie, SESSION_API_ENTRY].forEach(cookies.remove);
-      try { localStorage.removeItem(SESSION_API_ENTRY); } catch { /* no storage: nothing stored */ }
+      // The official client's keys too: a visitor forgotten here must not come back from them.
+      try { [SESSION_API_ENTRY, ...LEGACY_KEY_ENTRIES].forEach((entry) => localStorage.removeItem(entry)); } catch { /* no storage: nothing stored */ }
     }
   }
 
@@ -172,6 +178,7 @@ export function startTracker(config: Config, loadSessionApi: SessionApiLoader): 
       // The keys the granting tab wrote, rather than this tab's own: from the signal where they are valid (storage is
       // anyone's on the origin, as cookies are: validated the same way), else from the cookies.
       keys.load();
+      keys.isNewVisitor = false; // the granting tab's keys, not the official client's
       if (isCustomerKey(customerKey) && isSessionKey(sessionKey)) Object.assign(keys, { customerKey, sessionKey });
     }
     consent = value as Consent;

@@ -27,8 +27,11 @@ export interface EngineSpec {
   options(extra?: Record<string, unknown>): Record<string, unknown>;
   /** A new context (closed after the test), its first tab on nothing yet. */
   newContext(): Promise<EngineContext>;
-  /** A fresh context on /shop (TILES), which links to /next, both tracked with `extra` options; the tracker is up. */
-  open(extra?: Record<string, unknown>): Promise<Tab>;
+  /**
+   * /shop (TILES), which links to /next, both tracked with `extra` options, in a fresh context (or in `tab`); the
+   * tracker is up.
+   */
+  open(extra?: Record<string, unknown>, tab?: Tab): Promise<Tab>;
   /** Opens `path` in the tab and waits for the tracker. */
   visit(tab: Tab, path: string): Promise<void>;
   /** Console errors this test expects, each matched once; any other fails it, as does one that did not come. */
@@ -74,10 +77,10 @@ export function useEngine(launch: EngineLaunch): EngineSpec {
       contexts.push(context);
       return context;
     },
-    async open(extra = {}) {
+    async open(extra = {}, tab?) {
       site.setPage('/shop', trackerPage('script', { options: spec.options(extra), body: TILES }));
       site.setPage('/next', trackerPage('script', { options: spec.options(extra), body: '<p>next page</p>' }));
-      const [tab] = (await spec.newContext()).tabs;
+      tab ??= (await spec.newContext()).tabs[0];
       await spec.visit(tab, '/shop');
       return tab;
     },
