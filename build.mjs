@@ -15,7 +15,7 @@ const node = { platform: 'node', target: 'node20' };
  * a little headroom, so that a regression fails the build (5,866 B before the hardening of issue 12, 7,123 B after).
  */
 const outputs = [
-  { entry: 'src/script.ts', outfile: 'dist/elevate-tracker.min.js', budget: 7600,
+  { entry: 'src/script.ts', outfile: 'dist/elevate-tracker.min.js', budget: 8100,
     options: { ...browser, format: 'iife', minify: true } },
   // The session shim for the script tag, which imports it on demand (data-session-api).
   { entry: 'src/session-shim.ts', outfile: 'dist/elevate-tracker.session.js',

@@ -31,6 +31,8 @@ const TYPES = {
   'remove-favorite': { apiVersions: BOTH, keys: ['productKey', 'variantKey'], check: favoriteRule },
   'remove-recent-searches': { apiVersions: ['v3'], keys: ['phrases', 'removeAll'], check: removalRule('phrases') },
   'remove-recently-viewed': { apiVersions: ['v3'], keys: ['productKeys', 'removeAll'], check: removalRule('productKeys') },
+  // Retail media (the official client's adImpression): the sponsored product's or banner's ticket.
+  'ad-impression': { apiVersions: ['v3'], keys: ['ticket'], check: ticketRule },
   // The end spec has no request body.
   end: { apiVersions: BOTH },
 };

@@ -2,10 +2,11 @@ import type { Keys } from './keys';
 
 /**
  * Notification types: click and end are in both API generations (../shared/spec/notifications-*-v2.txt), so are
- * add-to-cart and the favorites; the removals of recent searches and recently viewed products are Storefront API v3.
+ * add-to-cart and the favorites; the removals of recent searches and recently viewed products, and ad impressions
+ * (retail media), are Storefront API v3.
  */
 export type NotificationType = 'click' | 'end' | 'add-to-cart' | 'add-favorite' | 'remove-favorite'
-  | 'remove-recent-searches' | 'remove-recently-viewed';
+  | 'remove-recent-searches' | 'remove-recently-viewed' | 'ad-impression';
 
 /** A product, by its product key or by one variant's key. */
 export type FavoriteKey = string | { productKey: string } | { variantKey: string };

@@ -1,6 +1,7 @@
 import { createCookieJar } from './cookie-jar';
 import { guardMethods } from './guard-methods';
 import { isPageHidden } from './is-page-hidden';
+import { watchImpressions } from './impressions';
 import { listenForClicks } from './clicks';
 import { CONSENT, rejectUnknownOptions, resolveConfig, type Config, type Consent, type TrackerOptions } from './config';
 import { isCustomerKey, isSessionKey, createKeyStore } from './keys';
@@ -32,6 +33,8 @@ export interface Tracker {
   removeRecentSearches(phrases: string[] | 'removeAll'): void;
   /** API v3: removes products from the visitor's recently viewed, by product key, or all of them with `'removeAll'`. */
   removeRecentlyViewed(productKeys: string[] | 'removeAll'): void;
+  /** API v3: sends an ad-impression notification for a sponsored product's or banner's ticket (`data-elevate-impression-ticket` elements are tracked without this). */
+  adImpression(ticket: string): void;
   /** Sends an end notification for the current session, then starts a new session. */
   end(): void;
   /** Uses a signed-in visitor's own key from now on (a secret customer-bound key, never an e-mail); keeps the session. */
@@ -74,7 +77,8 @@ export function createTracker(options: TrackerOptions): Tracker {
   const nothing = () => {};
   return { customerKey: '', sessionKey: '', click: nothing, end: nothing, setCustomerKey: nothing, reset: nothing,
     destroy: nothing, identify: nothing, session: Promise.resolve(undefined), setConsent: nothing, forget: () => '',
-    addToCart: nothing, addFavorite: nothing, removeFavorite: nothing, removeRecentSearches: nothing, removeRecentlyViewed: nothing };
+    addToCart: nothing, addFavorite: nothing, removeFavorite: nothing, removeRecentSearches: nothing, removeRecentlyViewed: nothing,
+    adImpression: nothing };
 }
 
 /** Starts a tracker in the page with validated options. */
@@ -114,14 +118,15 @@ export function startTracker(config: Config, loadSessionApi: SessionApiLoader): 
     else if (consent == 'pending' && !isRefusedByBrowser && held.push([type, body]) > MAX_HELD) held.shift();
   }
 
-  /** A notification of the visitor's own doing: activity that keeps the session alive. */
-  function notifyActivity(type: NotificationType, body: object | undefined, isV3Only?: boolean) {
+  /** A notification of the visitor's own doing: activity that keeps the session alive (an ad impression is not). */
+  function notifyActivity(type: NotificationType, body: object | undefined, isV3Only?: boolean, isActivity = true) {
     if (!stops.length) return;
     if (!body) return logError(`${type}: invalid argument; see the README's API section.`);
     if (isV3Only && config.apiVersion != 'v3') return logError(`${type} needs apiVersion "v3".`);
-    keys.touch();
+    if (isActivity) keys.touch();
     notify(type, body);
   }
+  const adImpression = (ticket: string) => notifyActivity('ad-impression', isTicket(ticket) ? { ticket } : undefined, true, false);
 
   function applyConsent() {
     if (isGranted()) {
@@ -239,6 +244,8 @@ export function startTracker(config: Config, loadSessionApi: SessionApiLoader): 
   // would keep the page out of the back/forward cache.
   const stops = [
     releaseClicks,
+    // Ad impressions are Storefront API v3 only: with v2, marked elements are not even watched.
+    config.apiVersion == 'v3' ? watchImpressions(adImpression) : () => {},
     listen(document, 'visibilitychange', () => isPageHidden() ? suspend() : resume()),
     listen(window, 'pagehide', () => suspend(true)),
     listen(window, 'pageshow', restore),
@@ -270,6 +277,7 @@ export function startTracker(config: Config, loadSessionApi: SessionApiLoader): 
     removeFavorite: (key) => notifyActivity('remove-favorite', favoriteBody(key)),
     removeRecentSearches: (phrases) => notifyActivity('remove-recent-searches', removalBody('phrases', phrases), true),
     removeRecentlyViewed: (productKeys) => notifyActivity('remove-recently-viewed', removalBody('productKeys', productKeys), true),
+    adImpression,
     setCustomerKey(key) {
       if (!stops.length) return;
       if (!isCustomerKey(key)) return logError(`setCustomerKey: ${describe(key)} is not a secret customer-bound key of 1-256 URL-safe characters (never an e-mail).`);

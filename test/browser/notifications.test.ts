@@ -12,7 +12,7 @@ const BODY = `<div id="tile" data-elevate-ticket="T-tile">tile
   <button id="cart" data-elevate-cart-ticket="T-variant">Add to cart</button></div>`;
 const PATHS = { v2: '/api/v2/notifications/', v3: '/api/storefront/v3/notifications/' };
 
-/** [method call, type, expected body] for each notification; the last two are API v3 only. */
+/** [method call, type, expected body] for each notification; the last three are API v3 only. */
 const CALLS: [string, string, unknown][] = [
   ["click('T-1')", 'click', { ticket: 'T-1' }],
   ["addToCart('T-2')", 'add-to-cart', { ticket: 'T-2' }],
@@ -25,8 +25,9 @@ const CALLS: [string, string, unknown][] = [
   ["removeRecentSearches('removeAll')", 'remove-recent-searches', { removeAll: true }],
   ["removeRecentlyViewed(['pk-3'])", 'remove-recently-viewed', { productKeys: ['pk-3'] }],
   ["removeRecentlyViewed('removeAll')", 'remove-recently-viewed', { removeAll: true }],
+  ["adImpression('T-ad')", 'ad-impression', { ticket: 'T-ad' }],
 ];
-const V3_ONLY = new Set(['remove-recent-searches', 'remove-recently-viewed']);
+const V3_ONLY = new Set(['remove-recent-searches', 'remove-recently-viewed', 'ad-impression']);
 
 async function open(build: 'script' | 'esm', options: Record<string, unknown>, path = '/notify') {
   h.setPage(path, trackerPage(build, { options: { apiBase: h.apiBase, market: 'UK', ...options }, body: BODY }));
@@ -161,7 +162,8 @@ describe('parity with the official client (@apptus/esales-api, API v3)', () => {
       const official = officialNotifications({ clusterId: h.apiBase, market: 'UK', session: () => keys });
       const argument = expression.slice(expression.indexOf('(') + 1, -1);
       const method = { click: 'click', 'add-to-cart': 'addToCart', 'add-favorite': 'addFavorite', 'remove-favorite': 'removeFavorite',
-        end: 'end', 'remove-recent-searches': 'removeRecentSearches', 'remove-recently-viewed': 'removeRecentlyViewed' }[type]!;
+        end: 'end', 'remove-recent-searches': 'removeRecentSearches', 'remove-recently-viewed': 'removeRecentlyViewed',
+        'ad-impression': 'adImpression' }[type]!;
       // The same argument as ours got, evaluated the same way.
       await (official as any)[method](...(argument ? [new Function(`return ${argument}`)()] : []));
       theirs.push(shape((await h.api.waitFor(1))[0]));

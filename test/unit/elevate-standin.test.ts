@@ -100,8 +100,8 @@ describe('end', () => {
 
 /** Valid bodies of each type; v3Only types 404 on v2. */
 const TYPES: { type: string; v3Only?: boolean; valid: (object | null)[]; invalid: [string, string][] }[] = [
-  ...['click', 'add-to-cart'].map((type) => ({
-    type, valid: [{ ticket: 'Oy9mYXNoaW9u' }],
+  ...['click', 'add-to-cart', 'ad-impression'].map((type) => ({
+    type, v3Only: type == 'ad-impression', valid: [{ ticket: 'Oy9mYXNoaW9u' }],
     invalid: [
       ['{"ticket":""}', 'body needs a non-empty string "ticket"'],
       ['{"ticket":42}', 'body needs a non-empty string "ticket"'],
@@ -258,12 +258,12 @@ describe('paths, methods and CORS', () => {
     expect(get.status).toBe(405);
     expect(get.headers.get('allow')).toBe('POST, OPTIONS');
     expect(get.headers.get('access-control-allow-origin')).toBe('*');
-    await expectRefused(notify('v3', 'ad-impression', clickBody), 404, 'not found: /api/storefront/v3/notifications/ad-impression');
+    await expectRefused(notify('v3', 'payment', clickBody), 404, 'not found: /api/storefront/v3/notifications/payment');
     await expectRefused(notify('v3', 'click/', clickBody), 404, 'not found: /api/storefront/v3/notifications/click/');
     await expectRefused(fetch(`${base}/api/v3/notifications/click?${params}`, { method: 'POST', body: clickBody }), 404,
       'not found: /api/v3/notifications/click');
     expect(standIn.requests.map((r) => [r.type, r.apiVersion, r.status])).toEqual([
-      ['click', 'v3', 405], ['ad-impression', 'v3', 404], ['', 'v3', 404], ['click', undefined, 404]]);
+      ['click', 'v3', 405], ['payment', 'v3', 404], ['', 'v3', 404], ['click', undefined, 404]]);
   });
 
   it('answers a v3 preflight like a v2 one', async () => {

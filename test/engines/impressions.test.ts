@@ -1,0 +1,95 @@
+// Ad impressions in every engine: `data-elevate-impression-ticket` elements send one `ad-impression` when at least
+// half of the element has been in view for one continuous second while the page is visible (Voyado's guideline).
+import { describe, expect, inject, it } from 'vitest';
+import type { Tab } from '../support/engines/engine.ts';
+import { sleep, trackerUp, useEngine } from '../support/engines/spec.ts';
+import { trackerPage } from '../support/harness.ts';
+
+/** An ad 100 px tall whose top `visible` px are in the viewport (its top that far above the bottom edge). */
+const ad = (id: string, ticket: string, visible: number) => `<div id="${id}" data-elevate-impression-ticket="${ticket}"
+  data-elevate-ticket="C-${ticket}" style="position:fixed;left:0;width:200px;height:100px;top:calc(100vh - ${visible}px)">ad</div>`;
+/** Moves an element so that its top `visible` px are in view (0: out of view). */
+const show = (tab: Tab, id: string, visible: number) => tab.evaluate(({ id, visible }) => {
+  document.getElementById(id)!.style.top = visible ? `calc(100vh - ${visible}px)` : '200vh';
+}, { id, visible });
+/** Makes the page look hidden or visible, as a tab switch does (the tracker reads Document.prototype's getters). */
+const HIDING = `let hidden = false;
+  Object.defineProperty(Document.prototype, 'hidden', { get: () => hidden, configurable: true });
+  Object.defineProperty(Document.prototype, 'visibilityState', { get: () => (hidden ? 'hidden' : 'visible'), configurable: true });
+  window.setHidden = (value) => { hidden = value; document.dispatchEvent(new Event('visibilitychange')); };`;
+
+describe.each(inject('engines'))('$name', (launch) => {
+  const spec = useEngine(launch);
+  const impressions = () => spec.site.api.delivered('ad-impression').map((request) => request.ticket).sort();
+
+  async function page(body: string, options: Record<string, unknown> = {}) {
+    spec.site.setPage('/ads', trackerPage('script', { options: spec.options(options), body, before: HIDING }));
+    const [tab] = (await spec.newContext()).tabs;
+    await tab.goto(spec.site.siteUrl + '/ads');
+    await tab.waitFor(trackerUp);
+    return tab;
+  }
+
+  it('60% in view for 1.2 s: one impression, with the keys, as v3; a click on it is still a click', async () => {
+    const tab = await page(ad('a', 'AD-1', 60));
+    await sleep(1600);
+    const [impression] = await spec.site.api.waitFor(1, { type: 'ad-impression' });
+    expect(impression).toMatchObject({ path: '/api/storefront/v3/notifications/ad-impression', ticket: 'AD-1' });
+    expect(impression.query).toEqual(await tab.evaluate(() => ({ customerKey: (window as any).elevateTracker.customerKey,
+      market: 'UK', sessionKey: (window as any).elevateTracker.sessionKey })));
+    await tab.click('#a');
+    await spec.site.api.waitFor(1, { type: 'click' });
+    await sleep(1200);
+    expect(impressions()).toEqual(['AD-1']);
+    expect(spec.site.api.delivered('click').map((request) => request.ticket)).toEqual(['C-AD-1']);
+  });
+
+  it('40% in view, or in view for only 0.5 s: none', async () => {
+    const tab = await page(ad('a', 'AD-40', 40) + ad('b', 'AD-short', 0));
+    await show(tab, 'b', 80);
+    await sleep(500);
+    await show(tab, 'b', 0);
+    await sleep(1500);
+    expect(spec.site.api.requests).toEqual([]);
+  });
+
+  it('scrolled out and back in: still one; two elements: two; one rendered later: tracked', async () => {
+    const tab = await page(ad('a', 'AD-1', 80) + ad('b', 'AD-2', 0));
+    await sleep(1400);
+    await show(tab, 'a', 0);
+    await show(tab, 'b', 90);
+    await sleep(300);
+    await show(tab, 'a', 80);
+    await sleep(1400);
+    await tab.evaluate((html) => document.body.insertAdjacentHTML('beforeend', html), ad('c', 'AD-3', 70));
+    await spec.site.api.waitFor(3, { type: 'ad-impression' });
+    await sleep(1200);
+    expect(impressions()).toEqual(['AD-1', 'AD-2', 'AD-3']);
+  });
+
+  it('the tab hidden mid-way: none until it has been visible again for a full second', async () => {
+    const tab = await page(ad('a', 'AD-1', 0));
+    await show(tab, 'a', 80);
+    await sleep(600);
+    await tab.evaluate(() => (window as any).setHidden(true));
+    await sleep(1200);
+    expect(impressions()).toEqual([]);
+    await tab.evaluate(() => (window as any).setHidden(false));
+    await sleep(500);
+    expect(impressions(), 'not a full second since it is visible again').toEqual([]);
+    await spec.site.api.waitFor(1, { type: 'ad-impression' });
+    expect(impressions()).toEqual(['AD-1']);
+  });
+
+  it('consent pending: held, and sent once it is granted; API v2: not watched', async () => {
+    const tab = await page(ad('a', 'AD-1', 80), { consent: 'pending' });
+    await sleep(1500);
+    expect(spec.site.api.requests).toEqual([]);
+    await tab.evaluate(() => (window as any).elevateTracker.setConsent('granted'));
+    await spec.site.api.waitFor(1, { type: 'ad-impression' });
+    spec.site.api.reset();
+    await page(ad('a', 'AD-v2', 80), { apiVersion: 'v2' });
+    await sleep(1500);
+    expect(spec.site.api.requests).toEqual([]);
+  });
+});
