@@ -11,6 +11,9 @@ if (unknown.length) throw new Error(`ENGINES=${process.env.ENGINES}: unknown ${u
 
 export default defineConfig({
   test: {
+    // Test files mostly wait on browsers and servers: three at a time, also on 2 cores (vitest's default there is
+    // one, which made the three engine projects and the suite run one after the other: 10 minutes).
+    maxWorkers: 3,
     testTimeout: 30_000,
     hookTimeout: 30_000,
     projects: [

@@ -120,6 +120,10 @@ it('shows a visit as it happens: clicks, sign-in with the Session API, the end o
 it('fault switches: 500s are retried until the stand-in answers, a 400 shows its reason', async () => {
   const { store, inspector } = await openStoreAndInspector('granted');
   const banner = await ticketOf(store, 'a.banner');
+  // The sponsored tile's ad impression first, so that it is not among the rows read below.
+  await store.bringToFront();
+  await store.locator('[data-elevate-impression-ticket]').scrollIntoViewIfNeeded();
+  await poll(async () => (await received()).some((r) => r.type == 'ad-impression' && r.status == 204)).toBe(true);
 
   await inspector.bringToFront();
   await inspector.getByLabel('Fail with 500').selectOption('1');

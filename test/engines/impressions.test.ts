@@ -81,6 +81,12 @@ describe.each(inject('engines'))('$name', (launch) => {
     expect(impressions()).toEqual(['AD-1']);
   });
 
+  it('consent denied with anonymousTracking: sent anonymously, without keys', async () => {
+    await page(ad('a', 'AD-anon', 80), { consent: 'denied', anonymousTracking: true });
+    const [impression] = await spec.site.api.waitFor(1, { type: 'ad-impression', timeoutMs: 4000 });
+    expect(impression.query).toEqual({ market: 'UK', userContext: 'ANONYMOUS' });
+  });
+
   it('consent pending: held, and sent once it is granted; API v2: not watched', async () => {
     const tab = await page(ad('a', 'AD-1', 80), { consent: 'pending' });
     await sleep(1500);
