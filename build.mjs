@@ -12,7 +12,9 @@ const node = { platform: 'node', target: 'node20' };
 /**
  * entry, esbuild options, outfile, gzip budget in bytes (script-tag bundle only). The budget asked for is 4,096 B
  * (issue 16), which this code does not reach yet; until then the check holds the bundle to what it measures now with
- * a little headroom, so that a regression fails the build (5,866 B before the hardening of issue 12, 7,123 B after).
+ * a little headroom, so that a regression fails the build (5,866 B before the hardening of issue 12, 7,123 B after;
+ * 7,222 B after the engine fixes of issue 13; 8,028 B with issue 14's v3 default, 404 message, migration from the
+ * official client and ad impressions, +806 B, of which impressions 490 B: a candidate for an on-demand file).
  */
 const outputs = [
   { entry: 'src/script.ts', outfile: 'dist/elevate-tracker.min.js', budget: 8100,
