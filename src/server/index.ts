@@ -7,3 +7,5 @@ export { EventDataError } from './errors.js';
 export type { EventDataErrorCode } from './errors.js';
 export { keyCookieHeaders } from './key-cookies.js';
 export type { KeyCookieOptions } from './key-cookies.js';
+export { visitorKeys } from './visitor-keys.js';
+export type { VisitorKeyOptions, VisitorKeys } from './visitor-keys.js';

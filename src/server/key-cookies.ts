@@ -105,10 +105,28 @@ const encodeValue = (value: string) =>
  * @throws TypeError for a bad or unknown option, naming it with an example of a valid value. Never for the header.
  */
 export function keyCookieHeaders(cookieHeader: string | undefined | null, options?: KeyCookieOptions): string[] {
-  const { cookieDomain, customerKeyCookie, sessionKeyCookie, sessionTimeout, secure, now } = resolveOptions(options ?? {});
-  const time = now();
+  const { resolved, time, cookies } = readKeyCookies(cookieHeader, options);
+  return writeKeyCookies(cookies, resolved, time);
+}
+
+/** The options resolved, the clock read once, and the valid keys of the request's cookies (missing when invalid). */
+export function readKeyCookies(cookieHeader: unknown, options: KeyCookieOptions | undefined) {
+  const resolved = resolveOptions(options ?? {});
+  const time = resolved.now();
   if (!Number.isFinite(time)) throw new TypeError(`Option now returned ${quote(time)}; it must return milliseconds since the epoch. Example: () => Date.now().`);
-  const cookies = readCookies(cookieHeader, [customerKeyCookie, sessionKeyCookie]);
+  const found = readCookies(cookieHeader, [resolved.customerKeyCookie, resolved.sessionKeyCookie]);
+  const customerKey = found.get(resolved.customerKeyCookie);
+  const sessionKey = found.get(resolved.sessionKeyCookie);
+  const cookies = { customerKey: isCustomerKey(customerKey) ? customerKey : undefined, sessionKey: isSessionKey(sessionKey) ? sessionKey : undefined };
+  return { resolved, time, cookies };
+}
+
+/**
+ * `Set-Cookie` values for the keys given, as the tracker writes them: the customerKey for 365 days, the sessionKey
+ * until the session deadline of ../keys.ts (`sessionTimeout` from now, or the next 00:00 UTC).
+ */
+export function writeKeyCookies(keys: { customerKey?: string; sessionKey?: string }, resolved: ReturnType<typeof resolveOptions>, time: number): string[] {
+  const { cookieDomain, customerKeyCookie, sessionKeyCookie, sessionTimeout, secure } = resolved;
   const attributes = `; SameSite=Lax${secure ? '; Secure' : ''}${cookieDomain ? `; Domain=${cookieDomain}` : ''}`;
   const headers: string[] = [];
   // Max-Age wins over Expires where both are understood; Expires is for the clients that know only it.
@@ -116,11 +134,8 @@ export function keyCookieHeaders(cookieHeader: string | undefined | null, option
     const maxAge = Math.floor((expires - time) / 1000);
     if (maxAge > 0) headers.push(`${encodeName(name)}=${encodeValue(value)}; Path=/; Expires=${new Date(expires).toUTCString()}; Max-Age=${maxAge}${attributes}`);
   };
-
-  const customerKey = cookies.get(customerKeyCookie);
-  if (isCustomerKey(customerKey)) write(customerKeyCookie, customerKey, time + 365 * DAY);
-  const sessionKey = cookies.get(sessionKeyCookie);
-  // The session deadline of ../keys.ts; under a second left rounds to nothing to re-issue (never a deletion).
-  if (isSessionKey(sessionKey)) write(sessionKeyCookie, sessionKey as string, Math.min(time + sessionTimeout * 60_000, (Math.floor(time / DAY) + 1) * DAY));
+  if (keys.customerKey) write(customerKeyCookie, keys.customerKey, time + 365 * DAY);
+  // Under a second left rounds to nothing to write (never a deletion).
+  if (keys.sessionKey) write(sessionKeyCookie, keys.sessionKey, Math.min(time + sessionTimeout * 60_000, (Math.floor(time / DAY) + 1) * DAY));
   return headers;
 }
