@@ -1,7 +1,7 @@
 // The storefront for the cross-engine specs: pages the spec sets, the built dist/ files, and the probe (probe.ts) put
 // first in every page's <head>, on one port; the Elevate stand-in on another, so that every request crosses origins as
 // on a real storefront. Like startHarness (../harness.ts) without the browser, which here is the Engine's business.
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
 import { createElevateStandIn } from '../../../demo/elevate-standin.mjs';
@@ -21,6 +21,8 @@ export interface Site {
   siteUrl: string;
   /** Serves `html` at `path` on the storefront origin, with extra response headers; the probe goes in first. */
   setPage(path: string, html: string, headers?: Record<string, string>): void;
+  /** Serves what `render` makes of each request to `path` (a server-rendered page); the probe goes in first. */
+  setRenderedPage(path: string, render: (request: IncomingMessage) => { html: string; headers?: Record<string, string | string[]> }): void;
   /** Resolves once the stand-in has received nothing for `quietMs`. */
   settle(quietMs?: number): Promise<void>;
   close(): Promise<void>;
@@ -47,10 +49,15 @@ export async function startSite(): Promise<Site> {
   const api = createElevateStandIn();
   const apiBase = await api.listen();
   const pages = new Map<string, { html: string; headers: Record<string, string> }>();
+  const rendered = new Map<string, Parameters<Site['setRenderedPage']>[1]>();
   const site: Server = createServer(async (request, response) => {
     const path = normalize(decodeURIComponent(new URL(request.url!, 'http://x').pathname));
+    const render = rendered.get(path);
     const page = pages.get(path);
-    if (page) {
+    if (render) {
+      const { html, headers = {} } = render(request);
+      response.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', ...headers }).end(withProbe(html));
+    } else if (page) {
       response.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', ...page.headers }).end(page.html);
     } else if (path == PROBE_PATH) {
       response.writeHead(200, { 'Content-Type': 'text/javascript', 'Cache-Control': 'max-age=600' }).end(PROBE_SCRIPT);
@@ -80,6 +87,9 @@ export async function startSite(): Promise<Site> {
     api, apiBase, siteUrl, settle,
     setPage(path, html, headers = {}) {
       pages.set(path, { html: withProbe(html, headers), headers });
+    },
+    setRenderedPage(path, render) {
+      rendered.set(path, render);
     },
     async close() {
       site.closeAllConnections();
