@@ -9,3 +9,5 @@ export { keyCookieHeaders } from './key-cookies.js';
 export type { KeyCookieOptions } from './key-cookies.js';
 export { visitorKeys } from './visitor-keys.js';
 export type { VisitorKeyOptions, VisitorKeys } from './visitor-keys.js';
+export { createNotificationProxy, MAX_PROXIED_BODY } from './notification-proxy.js';
+export type { NotificationProxy, NotificationProxyOptions, ProxyRequestInfo } from './notification-proxy.js';
