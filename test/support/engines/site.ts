@@ -1,7 +1,7 @@
 // The storefront for the cross-engine specs: pages the spec sets, the built dist/ files, and the probe (probe.ts) put
 // first in every page's <head>, on one port; the Elevate stand-in on another, so that every request crosses origins as
 // on a real storefront. Like startHarness (../harness.ts) without the browser, which here is the Engine's business.
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
 import { createElevateStandIn } from '../../../demo/elevate-standin.mjs';
@@ -21,6 +21,8 @@ export interface Site {
   siteUrl: string;
   /** Serves `html` at `path` on the storefront origin, with extra response headers; the probe goes in first. */
   setPage(path: string, html: string, headers?: Record<string, string>): void;
+  /** Hands every request whose path starts with `prefix` to `handler` (e.g. a proxy mounted on the storefront). */
+  mount(prefix: string, handler: (request: IncomingMessage, response: ServerResponse) => void): void;
   /** Serves what `render` makes of each request to `path` (a server-rendered page); the probe goes in first. */
   setRenderedPage(path: string, render: (request: IncomingMessage) => { html: string; headers?: Record<string, string | string[]> }): void;
   /** Resolves once the stand-in has received nothing for `quietMs`. */
@@ -50,11 +52,15 @@ export async function startSite(): Promise<Site> {
   const apiBase = await api.listen();
   const pages = new Map<string, { html: string; headers: Record<string, string> }>();
   const rendered = new Map<string, Parameters<Site['setRenderedPage']>[1]>();
+  const mounted = new Map<string, Parameters<Site['mount']>[1]>();
   const site: Server = createServer(async (request, response) => {
     const path = normalize(decodeURIComponent(new URL(request.url!, 'http://x').pathname));
     const render = rendered.get(path);
     const page = pages.get(path);
-    if (render) {
+    const handler = [...mounted].find(([prefix]) => request.url!.startsWith(prefix))?.[1];
+    if (handler) {
+      handler(request, response);
+    } else if (render) {
       const { html, headers = {} } = render(request);
       response.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', ...headers }).end(withProbe(html));
     } else if (page) {
@@ -87,6 +93,9 @@ export async function startSite(): Promise<Site> {
     api, apiBase, siteUrl, settle,
     setPage(path, html, headers = {}) {
       pages.set(path, { html: withProbe(html, headers), headers });
+    },
+    mount(prefix, handler) {
+      mounted.set(prefix, handler);
     },
     setRenderedPage(path, render) {
       rendered.set(path, render);
