@@ -46,7 +46,8 @@ describe.each(inject('engines'))('$name', (launch) => {
     await tab.waitFor(async () => true);
     await new Promise((resolve) => setTimeout(resolve, 200));
     await tab.click('#link');
-    await tab.waitFor(() => location.pathname == '/second');
+    // The new document has its path before its first script (the probe) has run: wait for the probe too.
+    await tab.waitFor(() => location.pathname == '/second' && !!(window as any).__engineProbe);
     await tab.evaluate(() => console.error('on the second page'));
     expect(await tab.consoleErrors()).toEqual(['bad {"why":1}', 'on the second page']);
     expect((await tab.pageErrors()).sort()).toEqual(['boom', 'rejected']);
