@@ -11,9 +11,9 @@ if (unknown.length) throw new Error(`ENGINES=${process.env.ENGINES}: unknown ${u
 
 export default defineConfig({
   test: {
-    // Test files mostly wait on browsers and servers: three at a time, also on 2 cores (vitest's default there is
+    // Test files mostly wait on browsers and servers: two at a time, also on 2 cores (vitest's default there is
     // one, which made the three engine projects and the suite run one after the other: 10 minutes).
-    maxWorkers: 3,
+    maxWorkers: 2,
     testTimeout: 30_000,
     hookTimeout: 30_000,
     projects: [
