@@ -16,7 +16,8 @@ const VISIBLE_FOR = 1000;
  */
 export function watchImpressions(onImpression: (ticket: string) => void): () => void {
   if (typeof IntersectionObserver != 'function') return () => {};
-  const { getAttribute } = Element.prototype;
+  // Element's own methods: a form's controls are properties of the form (`<input name="querySelectorAll">`).
+  const { getAttribute, querySelectorAll } = Element.prototype;
   const ticketOf = (element: Element) => getAttribute.call(element, IMPRESSION_ATTRIBUTE);
   /** The tickets already counted for each element on this page view. */
   const counted = new WeakMap<Element, Set<string | null>>();
@@ -49,7 +50,7 @@ export function watchImpressions(onImpression: (ticket: string) => void): () => 
   const observe = (node: Node) => {
     if (!(node instanceof Element)) return;
     if (ticketOf(node) != null) intersections.observe(node);
-    node.querySelectorAll(`[${IMPRESSION_ATTRIBUTE}]`).forEach((element) => intersections.observe(element));
+    querySelectorAll.call(node, `[${IMPRESSION_ATTRIBUTE}]`).forEach((element) => intersections.observe(element));
   };
   const mutations = new MutationObserver((records) => {
     for (const { type, target, addedNodes } of records) {

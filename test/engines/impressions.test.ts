@@ -70,6 +70,16 @@ describe.each(inject('engines'))('$name', (launch) => {
     expect(impressions()).toEqual(['AD-1', 'AD-2', 'AD-3']);
   });
 
+  // A form's controls are properties of the form: `<input name="querySelectorAll">` shadowed the method the tracker
+  // called on each element added, which threw into the page and lost the ad inside.
+  it('an ad rendered later inside a form whose input is named querySelectorAll: tracked, nothing thrown', async () => {
+    const tab = await page('<main id="list"></main>');
+    await tab.evaluate((html) => document.getElementById('list')!.insertAdjacentHTML('beforeend',
+      `<form><input name="querySelectorAll"><input name="getAttribute">${html}</form>`), ad('f', 'AD-form', 80));
+    const [impression] = await spec.site.api.waitFor(1, { type: 'ad-impression', timeoutMs: 4000 });
+    expect(impression.ticket).toBe('AD-form');
+  });
+
   it('the tab hidden mid-way: none until it has been visible again for a full second', async () => {
     const tab = await page(ad('a', 'AD-1', 0));
     // Timed by the page itself: driver calls can be seconds apart on a loaded machine.
