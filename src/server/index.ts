@@ -1,4 +1,8 @@
 // `elevate-tracker/server`: Node-only code, kept out of the browser entries.
+export { createAdminClient } from './admin-client.js';
+export type { AdminClient } from './admin-client.js';
+export type { AdminApiVersion, AdminClientOptions } from './admin-options.js';
+export type { Payment, PaymentLine } from './payment.js';
 export { createEventDataClient } from './event-data.js';
 export type {
   EventDataApiVersion, EventDataClient, EventDataClientOptions, EventDataJob, EventDataJobStatus, WaitForJobOptions,

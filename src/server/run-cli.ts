@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
-import { createEventDataClient, MAX_TIMER_MS } from './event-data.js';
+import { MAX_TIMER_MS } from './admin-options.js';
+import { createEventDataClient } from './event-data.js';
 import type { EventDataApiVersion, EventDataClient, EventDataJob } from './event-data.js';
 import { EventDataError } from './errors.js';
 import type { EventDataErrorCode } from './errors.js';

@@ -368,8 +368,8 @@ describe('secret hygiene', () => {
 
   it('never shows the key when the client is printed', () => {
     const client = createClient();
-    expect(JSON.parse(JSON.stringify(client))).toEqual({ apiBase, prefix: '/api/admin/v4/event-data', apiKey: '[redacted]' });
-    expect(inspect(client, { breakLength: Infinity })).toBe(`EventDataClient { apiBase: '${apiBase}', prefix: '/api/admin/v4/event-data', apiKey: '[redacted]' }`);
+    expect(JSON.parse(JSON.stringify(client))).toEqual({ apiBase, apiVersion: 'admin/v4', apiKey: '[redacted]' });
+    expect(inspect(client, { breakLength: Infinity })).toBe(`EventDataClient { apiBase: '${apiBase}', apiVersion: 'admin/v4', apiKey: '[redacted]' }`);
     expect(leaks(client)).toEqual([]);
     expect(Object.values(client).filter((value) => value === KEY)).toEqual([]);
   });
