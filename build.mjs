@@ -1,4 +1,4 @@
-// Builds dist/ from src/ with esbuild: one row per output, sizes printed, the script-tag bundle held to a gzip budget.
+// Builds dist/ from src/ with esbuild: one row per output, sizes printed, every browser file held to a gzip budget.
 import { analyzeMetafile, build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
@@ -10,7 +10,8 @@ const browser = { platform: 'browser', target: ['es2020', 'chrome91', 'edge91', 
 const node = { platform: 'node', target: 'node20' };
 
 /**
- * entry, esbuild options, outfile, gzip budget in bytes (script-tag bundle only). The budget asked for is 4,096 B
+ * entry, esbuild options, outfile, gzip budget in bytes (every browser file; the build fails above any of them). The
+ * script-tag bundle's budget asked for is 4,096 B
  * (issue 16), which this code does not reach yet; until then the check holds the bundle to what it measures now with
  * a little headroom, so that a regression fails the build (5,866 B before the hardening of issue 12, 7,123 B after;
  * 7,222 B after the engine fixes of issue 13; 8,028 B with issue 14's v3 default, 404 message, migration from the
@@ -20,9 +21,10 @@ const outputs = [
   { entry: 'src/script.ts', outfile: 'dist/elevate-tracker.min.js', budget: 8100,
     options: { ...browser, format: 'iife', minify: true } },
   // The session shim for the script tag, which imports it on demand (data-session-api).
-  { entry: 'src/session-shim.ts', outfile: 'dist/elevate-tracker.session.js',
+  { entry: 'src/session-shim.ts', outfile: 'dist/elevate-tracker.session.js', budget: 2450,
     options: { ...browser, format: 'esm', minify: true } },
-  { entry: 'src/index.ts', outfile: 'dist/index.js',
+  // The npm entry, unminified (the site's bundler minifies it): its budget guards against something large slipping in.
+  { entry: 'src/index.ts', outfile: 'dist/index.js', budget: 12600,
     options: { ...browser, format: 'esm', packages: 'external' } },
   { entry: 'src/server/index.ts', outfile: 'dist/server.js',
     options: { ...node, format: 'esm', packages: 'external' } },
@@ -57,6 +59,6 @@ const rows = present.map(({ outfile, budget }) => {
 });
 console.table(rows);
 if (overBudget) {
-  console.error('build: the script-tag bundle is over its gzip budget');
+  console.error(`build: over its gzip budget: ${rows.filter((row) => row.budget.includes('OVER')).map((row) => row.output).join(', ')}`);
   process.exit(1);
 }
