@@ -15,13 +15,17 @@ const node = { platform: 'node', target: 'node20' };
  * (issue 16), which this code does not reach yet; until then the check holds the bundle to what it measures now with
  * a little headroom, so that a regression fails the build (5,866 B before the hardening of issue 12, 7,123 B after;
  * 7,222 B after the engine fixes of issue 13; 8,028 B with issue 14's v3 default, 404 message, migration from the
- * official client and ad impressions, +806 B, of which impressions 490 B: a candidate for an on-demand file).
+ * official client and ad impressions, +806 B, of which impressions 490 B; 7,883 B with the impression watcher an
+ * on-demand file of its own).
  */
 const outputs = [
   { entry: 'src/script.ts', outfile: 'dist/elevate-tracker.min.js', budget: 8100,
     options: { ...browser, format: 'iife', minify: true } },
   // The session shim for the script tag, which imports it on demand (data-session-api).
   { entry: 'src/session-shim.ts', outfile: 'dist/elevate-tracker.session.js', budget: 2450,
+    options: { ...browser, format: 'esm', minify: true } },
+  // The ad-impression watcher for the script tag, which imports it once a marked ad is in the page.
+  { entry: 'src/impressions.ts', outfile: 'dist/elevate-tracker.impressions.js', budget: 850,
     options: { ...browser, format: 'esm', minify: true } },
   // The npm entry, unminified (the site's bundler minifies it): its budget guards against something large slipping in.
   { entry: 'src/index.ts', outfile: 'dist/index.js', budget: 12600,

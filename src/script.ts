@@ -53,11 +53,15 @@ function run(tracker: object, command: unknown) {
 function start(queue: unknown) {
   const script = findOwnScript();
   const config = resolveConfig(readOptions(script));
-  // The session shim is a module beside this file, loaded only for `data-session-api`: found from this element's src
-  // alone. Async, so that a src it cannot be found beside (a data: URL) rejects rather than throws where consent is applied.
+  // The session shim and the impression watcher are modules beside this file, loaded only when needed
+  // (`data-session-api`; a marked ad in the page): found from this element's src alone. Async, so that a src they
+  // cannot be found beside (a data: URL) rejects rather than throws where they are loaded.
   if (config.sessionApi && !script.src) throw new Error('data-session-api needs <script src=".../elevate-tracker.min.js">.');
-  const tracker = startTracker(config, async () =>
-    (await import(new URL('elevate-tracker.session.js', script.src).href)).attachSessionApi) as ScriptTracker;
+  const load = async (file: string) => import(new URL(`elevate-tracker.${file}.js`, script.src).href);
+  const tracker = startTracker(config, {
+    sessionApi: async () => (await load('session')).attachSessionApi,
+    impressions: async () => (await load('impressions')).watchImpressions,
+  }) as ScriptTracker;
   // Each command on its own: one that fails never stops the next.
   const runAll = (commands: unknown[]) => commands.forEach((command) => run(tracker, command));
   tracker.push = (...commands) => runAll(commands);

@@ -1,7 +1,7 @@
 import { createCookieJar } from './cookie-jar';
 import { guardMethods } from './guard-methods';
 import { isPageHidden } from './is-page-hidden';
-import { watchImpressions } from './impressions';
+import { IMPRESSION_ATTRIBUTE, watchImpressions } from './impressions';
 import { listenForClicks } from './clicks';
 import { CONSENT, rejectUnknownOptions, resolveConfig, type Config, type Consent, type TrackerOptions } from './config';
 import { isCustomerKey, isSessionKey, createKeyStore } from './keys';
@@ -14,6 +14,7 @@ import { createOutbox } from './outbox';
 import type { SessionInfo } from './session-api';
 import { attachSessionApi, type SessionShim } from './session-shim';
 import { CONSENT_SIGNAL, isOutboxKey, SESSION_API_ENTRY } from './storage-names';
+import { whenMarked } from './when-marked';
 
 /** A running tracker. Methods never throw; after `destroy()` they do nothing. */
 export interface Tracker {
@@ -56,8 +57,13 @@ export interface Tracker {
   forget(): string;
 }
 
-/** Loads the session shim: bundled for npm, fetched on demand by the script tag. */
-export type SessionApiLoader = () => Promise<typeof attachSessionApi>;
+/** What the tracker needs only on some pages: bundled for npm, fetched on demand by the script tag. */
+export interface Loaders {
+  /** The session shim, with the `sessionApi` option, once consent is granted. */
+  sessionApi: () => Promise<typeof attachSessionApi>;
+  /** The ad-impression watcher, once a `data-elevate-impression-ticket` element is in the page (API v3). */
+  impressions: () => Promise<typeof watchImpressions>;
+}
 
 /** Clicks within this time on the same ticket are one click (a double click). */
 const REPEAT_WINDOW = 1000;
@@ -73,7 +79,7 @@ const CLICK_OWNER = Symbol.for('elevate-tracker.clicks');
 export function createTracker(options: TrackerOptions): Tracker {
   rejectUnknownOptions(options);
   const config = resolveConfig(options);
-  if (typeof document != 'undefined') return startTracker(config, async () => attachSessionApi);
+  if (typeof document != 'undefined') return startTracker(config, { sessionApi: async () => attachSessionApi, impressions: async () => watchImpressions });
   const nothing = () => {};
   return { customerKey: '', sessionKey: '', click: nothing, end: nothing, setCustomerKey: nothing, reset: nothing,
     destroy: nothing, identify: nothing, session: Promise.resolve(undefined), setConsent: nothing, forget: () => '',
@@ -82,7 +88,7 @@ export function createTracker(options: TrackerOptions): Tracker {
 }
 
 /** Starts a tracker in the page with validated options. */
-export function startTracker(config: Config, loadSessionApi: SessionApiLoader): Tracker {
+export function startTracker(config: Config, loaders: Loaders): Tracker {
   const debug = createDebug(config.debug);
   const cookies = createCookieJar(config.cookieDomain);
   // Global Privacy Control (https://globalprivacycontrol.github.io/gpc-spec/) is a refusal the site cannot override.
@@ -128,6 +134,16 @@ export function startTracker(config: Config, loadSessionApi: SessionApiLoader): 
   }
   const adImpression = (ticket: string) => notifyActivity('ad-impression', isTicket(ticket) ? { ticket } : undefined, true, false);
 
+  /** Ad impressions are Storefront API v3 only: with v2, marked elements are not even looked for. */
+  function watchAds(): () => void {
+    if (config.apiVersion != 'v3') return () => {};
+    // A file that is missing, or is not the watcher (self-hosted under other names), is one console error.
+    let stop = whenMarked(IMPRESSION_ATTRIBUTE, () => loaders.impressions().then((watch) => {
+      if (stops.length) stop = watch(adImpression);
+    }).catch(() => logError('cannot load elevate-tracker.impressions.js beside the script: ad impressions are not counted.')));
+    return () => stop();
+  }
+
   function applyConsent() {
     if (isGranted()) {
       // A visitor new to the cookies may come from the official client, whose keys keep their history in Elevate.
@@ -140,7 +156,7 @@ export function startTracker(config: Config, loadSessionApi: SessionApiLoader): 
       const sessionApi = config.sessionApi;
       // The shim checks consent again at every call: it may be withdrawn before the shim has even loaded.
       shim ??= sessionApi
-        ? loadSessionApi().then((attach) => attach(sessionApi, keys, isGranted, debug), (error) => void debug('session API:', error))
+        ? loaders.sessionApi().then((attach) => attach(sessionApi, keys, isGranted, debug), (error) => void debug('session API:', error))
         : undefined;
       const identity = heldIdentity;
       heldIdentity = undefined;
@@ -244,8 +260,7 @@ export function startTracker(config: Config, loadSessionApi: SessionApiLoader): 
   // would keep the page out of the back/forward cache.
   const stops = [
     releaseClicks,
-    // Ad impressions are Storefront API v3 only: with v2, marked elements are not even watched.
-    config.apiVersion == 'v3' ? watchImpressions(adImpression) : () => {},
+    watchAds(),
     listen(document, 'visibilitychange', () => isPageHidden() ? suspend() : resume()),
     listen(window, 'pagehide', () => suspend(true)),
     listen(window, 'pageshow', restore),

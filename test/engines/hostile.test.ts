@@ -1,4 +1,5 @@
-// Hostile pages in every engine: generated tiles of every awkward kind, and a strict CSP with Trusted Types.
+// Hostile pages in every engine: generated tiles of every awkward kind, and a strict CSP with Trusted Types (with an
+// ad, so that the script tag's on-demand watcher is imported under the policy too).
 import { createHash } from 'node:crypto';
 import { describe, expect, inject, it } from 'vitest';
 import { sleep, trackerUp, useEngine } from '../support/engines/spec.ts';
@@ -102,18 +103,20 @@ describe.each(inject('engines'))('$name', (launch) => {
       ? `<script src="/dist/elevate-tracker.min.js" data-api-base="${spec.site.apiBase}" data-market="UK" async></script>`
       : `<script type="importmap">${importMap}</script><script type="module">${boot}</script>`;
     spec.site.setPage('/csp', `<!doctype html><html><head>${loader}</head><body>
-      <div id="tile" data-elevate-ticket="T-csp">tile</div></body></html>`, { 'Content-Security-Policy': policy });
+      <div id="tile" data-elevate-ticket="T-csp">tile</div><div data-elevate-impression-ticket="AD-csp">ad</div></body></html>`,
+    { 'Content-Security-Policy': policy });
     const [tab] = (await spec.newContext()).tabs;
     await tab.goto(spec.site.siteUrl + '/csp');
     await tab.waitFor(trackerUp);
     await tab.click('#tile');
     await tab.evaluate(() => (window as any).elevateTracker.end());
-    await api().waitFor(2);
+    // The script tag imports its impression watcher (a file beside it) under the policy too.
+    await api().waitFor(3);
     // Leaving the page exercises the outbox's pagehide path under the policy too.
     await tab.goto(spec.site.siteUrl + '/csp');
     await tab.waitFor(trackerUp);
     await sleep(200);
-    expect(api().requests.map((request) => [request.type, request.status])).toEqual([['click', 204], ['end', 204]]);
+    expect(api().requests.map((request) => [request.type, request.status]).sort()).toEqual([['ad-impression', 204], ['click', 204], ['end', 204]]);
     expect(await tab.evaluate(() => (window as any).__engineProbe.violations()), 'CSP violations').toEqual([]);
     // The policy is in force: inline script is refused, and where the engine has Trusted Types, so is a script's text
     // given as a plain string.

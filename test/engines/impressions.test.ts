@@ -115,4 +115,36 @@ describe.each(inject('engines'))('$name', (launch) => {
     await sleep(1500);
     expect(spec.site.api.requests).toEqual([]);
   });
+
+  /** The URLs of the impression watcher the page has fetched. */
+  const watcherFetches = (tab: Tab) => tab.evaluate(() => performance.getEntriesByType('resource')
+    .map((entry) => entry.name).filter((name) => name.endsWith('/elevate-tracker.impressions.js')));
+
+  // Issue 16: the watcher is a file of its own, which a page without ads never fetches.
+  it('loads elevate-tracker.impressions.js only once an ad is in the page, and once', async () => {
+    const tab = await page('<main id="list"><p>no ads</p></main>');
+    await tab.evaluate(() => document.getElementById('list')!.insertAdjacentHTML('beforeend', '<p data-elevate-ticket="T">tile</p>'));
+    await sleep(500);
+    expect(await watcherFetches(tab)).toEqual([]);
+    await tab.evaluate((html) => document.getElementById('list')!.insertAdjacentHTML('beforeend', html), ad('a', 'AD-later', 80) + ad('b', 'AD-later-2', 80));
+    await spec.site.api.waitFor(2, { type: 'ad-impression', timeoutMs: 4000 });
+    expect(await watcherFetches(tab)).toEqual([`${spec.site.siteUrl}/dist/elevate-tracker.impressions.js`]);
+  });
+
+  it('a script self-hosted without the watcher beside it: one console error, and clicks still count', async () => {
+    const script = await (await fetch(`${spec.site.siteUrl}/dist/elevate-tracker.min.js`)).text();
+    spec.site.mount('/alone/', (request, response) => request.url == '/alone/elevate-tracker.min.js'
+      ? response.writeHead(200, { 'content-type': 'text/javascript' }).end(script)
+      : response.writeHead(404).end());
+    spec.site.setPage('/ads', trackerPage('script', { options: spec.options(), body: ad('a', 'AD-1', 80) })
+      .replace('/dist/elevate-tracker.min.js', '/alone/elevate-tracker.min.js'));
+    spec.expectConsoleErrors(/cannot load elevate-tracker\.impressions\.js beside the script: ad impressions are not counted/);
+    const [tab] = (await spec.newContext()).tabs;
+    await tab.goto(spec.site.siteUrl + '/ads');
+    await tab.waitFor(trackerUp);
+    await sleep(1500);
+    await tab.click('#a');
+    await spec.site.api.waitFor(1, { type: 'click' });
+    expect(impressions()).toEqual([]);
+  });
 });

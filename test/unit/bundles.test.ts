@@ -8,7 +8,7 @@ const BROWSER_BUNDLES = readdirSync(new URL('../../dist/', import.meta.url))
   .filter((name) => name.endsWith('.js') && !NODE_ONLY.includes(name)).map((name) => `dist/${name}`);
 
 it('finds the browser bundles', () => {
-  expect(BROWSER_BUNDLES.sort()).toEqual(['dist/elevate-tracker.min.js', 'dist/elevate-tracker.session.js', 'dist/index.js']);
+  expect(BROWSER_BUNDLES.sort()).toEqual(['dist/elevate-tracker.impressions.js', 'dist/elevate-tracker.min.js', 'dist/elevate-tracker.session.js', 'dist/index.js']);
 });
 const SERVER_ONLY = ['Api-Key', 'api-key', 'event-data', 'ELEVATE_API_KEY', 'remove-customer', 'notifications/payment', 'notifyPayment', 'node:', 'process.env'];
 

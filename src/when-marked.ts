@@ -1,0 +1,20 @@
+/**
+ * Calls `onMarked` once, as soon as an element carrying `attribute` is in the document: now, or when one is rendered
+ * or marked later (infinite scroll, SPA routes). What the tracker loads on demand for marked elements waits for it,
+ * so a page without them never fetches it. Element's own methods: a form's controls are properties of the form
+ * (`<input name="matches">`). Returns the function that stops watching.
+ */
+export function whenMarked(attribute: string, onMarked: () => void): () => void {
+  const selector = `[${attribute}]`;
+  const { matches, querySelector } = Element.prototype;
+  const isMarked = (node: Node) => node instanceof Element && (matches.call(node, selector) || !!querySelector.call(node, selector));
+  const observer = new MutationObserver((records) => {
+    if (records.some(({ target, addedNodes }) => isMarked(target) || [...addedNodes].some(isMarked))) {
+      observer.disconnect();
+      onMarked();
+    }
+  });
+  if (isMarked(document.documentElement)) onMarked();
+  else observer.observe(document, { childList: true, subtree: true, attributeFilter: [attribute] });
+  return () => observer.disconnect();
+}
