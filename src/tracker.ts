@@ -1,19 +1,18 @@
 import { createCookieJar } from './cookie-jar';
 import { guardMethods } from './guard-methods';
-import { isPageHidden } from './is-page-hidden';
 import { IMPRESSION_ATTRIBUTE, watchImpressions } from './impressions';
 import { listenForClicks } from './clicks';
 import { CONSENT, rejectUnknownOptions, resolveConfig, type Config, type Consent, type TrackerOptions } from './config';
 import { isCustomerKey, isSessionKey, createKeyStore } from './keys';
 import { LEGACY_KEY_ENTRIES, takeLegacyKeys } from './legacy-keys';
-import { listen } from './listen';
 import { toJson } from './json';
 import { createDebug, describe, logError } from './log';
 import { favoriteBody, isTicket, notificationUrl, removalBody, type FavoriteKey, type NotificationType } from './notifications';
 import { createOutbox } from './outbox';
 import type { SessionInfo } from './session-api';
 import { attachSessionApi, type SessionShim } from './session-shim';
-import { CONSENT_SIGNAL, isOutboxKey, SESSION_API_ENTRY } from './storage-names';
+import { watchPageLifecycle } from './page-lifecycle';
+import { CONSENT_SIGNAL, SESSION_API_ENTRY } from './storage-names';
 import { whenMarked } from './when-marked';
 
 /** A running tracker. Methods never throw; after `destroy()` they do nothing. */
@@ -107,8 +106,6 @@ export function startTracker(config: Config, loaders: Loaders): Tracker {
   /** The session shim costs nothing unless configured; it starts with consent, and calls wait for it. */
   let shim: Promise<SessionShim | undefined> | undefined;
   let lastTicket = '';
-  /** The customerKey cookie as the page went away (read off the click path), to tell what changed when it is back. */
-  let leftWith: string | undefined;
   let lastClickAt = 0;
 
   /**
@@ -206,32 +203,6 @@ export function startTracker(config: Config, loaders: Loaders): Tracker {
     applyConsent();
   }
 
-  /** The tab is back, or restored from the back/forward cache: another tab may have rotated the keys. */
-  const resume = () => {
-    keys.load();
-    outbox.adopt(isGranted());
-  };
-  const suspend = (isLeaving?: boolean) => {
-    keys.persist();
-    outbox.release(isLeaving, isGranted());
-    if (isLeaving) leftWith = cookies.readAll()[config.customerKeyCookie];
-  };
-
-  /**
-   * Restored from the back/forward cache, the page missed what other pages did meanwhile, and only Chromium replays
-   * the `storage` events it missed: the cookies tell. If the cookie it had written is gone, consent was withdrawn or
-   * the visitor forgotten there (or the site's data cleared): its keys are not used again and it waits for consent.
-   * If a key cookie appeared on a page without consent, consent was granted there (only a grant writes one).
-   */
-  function restore(event: PageTransitionEvent) {
-    if (!event.persisted) return;
-    const now = cookies.readAll()[config.customerKeyCookie];
-    if (isGranted() ? leftWith == keys.customerKey && !now : isCustomerKey(now) && now != leftWith) {
-      follow(isGranted() ? 'forget' : 'granted');
-    }
-    resume();
-  }
-
   function click(ticket: string) {
     const time = Date.now();
     if (!stops.length) return;
@@ -256,23 +227,8 @@ export function startTracker(config: Config, loaders: Loaders): Tracker {
   };
   page[CLICK_OWNER] = releaseClicks;
 
-  // Page lifecycle (https://developer.chrome.com/docs/web-platform/page-lifecycle-api): never `unload`, which
-  // would keep the page out of the back/forward cache.
-  const stops = [
-    releaseClicks,
-    watchAds(),
-    listen(document, 'visibilitychange', () => isPageHidden() ? suspend() : resume()),
-    listen(window, 'pagehide', () => suspend(true)),
-    listen(window, 'pageshow', restore),
-    listen(window, 'online', outbox.flush),
-    // Another tab changed consent, or went away and stored what it could not deliver.
-    listen(window, 'storage', ({ key, newValue }: StorageEvent) => newValue && (key == CONSENT_SIGNAL
-      ? follow(newValue)
-      : isOutboxKey(key) && !isPageHidden() && resume())),
-  ];
-  // WebKit sends `storage` events only to documents that have used localStorage: a page rendered pending, which
-  // stores nothing, would never hear of consent granted in another tab (seen in WebKitGTK 2.50).
-  try { localStorage.length; } catch { /* no storage: other tabs follow from their next page */ }
+  const lifecycle = watchPageLifecycle(config, keys, outbox, cookies, { isGranted, follow });
+  const stops = [releaseClicks, watchAds(), lifecycle.stop];
   applyConsent();
 
   debug('started', keys);
@@ -305,7 +261,7 @@ export function startTracker(config: Config, loaders: Loaders): Tracker {
       keys.persist();
     },
     destroy() {
-      if (stops.length) suspend();
+      if (stops.length) lifecycle.suspend();
       stops.splice(0).forEach((stop) => stop());
     },
     identify(customerId) {
