@@ -27,8 +27,9 @@ const outputs = [
   // The ad-impression watcher for the script tag, which imports it once a marked ad is in the page.
   { entry: 'src/impressions.ts', outfile: 'dist/elevate-tracker.impressions.js', budget: 850,
     options: { ...browser, format: 'esm', minify: true } },
-  // The npm entry, unminified (the site's bundler minifies it): its budget guards against something large slipping in.
-  { entry: 'src/index.ts', outfile: 'dist/index.js', budget: 12600,
+  // The npm entry, unminified, with its comments (the site's bundler minifies it; the bench measures that): its budget
+  // guards against something large slipping in.
+  { entry: 'src/index.ts', outfile: 'dist/index.js', budget: 13500,
     options: { ...browser, format: 'esm', packages: 'external' } },
   { entry: 'src/server/index.ts', outfile: 'dist/server.js',
     options: { ...node, format: 'esm', packages: 'external' } },

@@ -10,7 +10,8 @@ import { createDebug, describe, logError } from './log';
 import { favoriteBody, isTicket, notificationUrl, removalBody, type FavoriteKey, type NotificationType } from './notifications';
 import { createOutbox } from './outbox';
 import type { SessionInfo } from './session-api';
-import { attachSessionApi, type SessionShim } from './session-shim';
+import { attachSessionApi } from './session-shim';
+import { linkSession } from './session-link';
 import { watchPageLifecycle } from './page-lifecycle';
 import { CONSENT_SIGNAL, SESSION_API_ENTRY } from './storage-names';
 import { whenMarked } from './when-marked';
@@ -96,15 +97,12 @@ export function startTracker(config: Config, loaders: Loaders): Tracker {
   const isGranted = () => consent == 'granted' && !isRefusedByBrowser;
   /** Without consent, nothing is written: the keys live in memory. */
   const jar = { ...cookies, write: (name: string, value: string, expires: Date) => isGranted() && cookies.write(name, value, expires) };
-  const keys = createKeyStore(config, jar, Date.now, () => isGranted() && shim?.then((session) => session?.follow()));
+  const keys = createKeyStore(config, jar, Date.now, () => sessions.follow());
   const outbox = createOutbox(debug, config);
   /** Notifications made while consent is pending, sent if it is granted on this page (with the keys of then). */
   const held: [NotificationType, object?][] = [];
-  /** The customer id given to `identify()` while consent is pending, tied to the session once it is granted. */
-  let heldIdentity: string | undefined;
   const page = globalThis as { [CLICK_OWNER]?: () => void };
-  /** The session shim costs nothing unless configured; it starts with consent, and calls wait for it. */
-  let shim: Promise<SessionShim | undefined> | undefined;
+  const sessions = linkSession(config, loaders.sessionApi, keys, isGranted, () => !stops.length, debug);
   let lastTicket = '';
   let lastClickAt = 0;
 
@@ -150,20 +148,10 @@ export function startTracker(config: Config, loaders: Loaders): Tracker {
       keys.persist(true);
       outbox.adopt();
       held.splice(0).forEach(([type, body]) => notify(type, body));
-      const sessionApi = config.sessionApi;
-      // The shim checks consent again at every call: it may be withdrawn before the shim has even loaded.
-      shim ??= sessionApi
-        ? loaders.sessionApi().then((attach) => attach(sessionApi, keys, isGranted, debug), (error) => void debug('session API:', error))
-        : undefined;
-      const identity = heldIdentity;
-      heldIdentity = undefined;
-      shim?.then((session) => {
-        session?.follow(); // granted again after a denial: the visit needs its session
-        if (identity) session?.identify(identity);
-      });
+      sessions.grant();
     } else if (consent == 'denied' || isRefusedByBrowser) {
       held.length = 0;
-      heldIdentity = undefined;
+      sessions.deny();
       outbox.clear();
       // The session entry's name is also that of the cookie older versions kept it in.
       [config.customerKeyCookie, config.sessionKeyCookie, SESSION_API_ENTRY].forEach(cookies.remove);
@@ -264,12 +252,9 @@ export function startTracker(config: Config, loaders: Loaders): Tracker {
       if (stops.length) lifecycle.suspend();
       stops.splice(0).forEach((stop) => stop());
     },
-    identify(customerId) {
-      if (isGranted()) shim?.then((session) => stops.length && session?.identify(customerId));
-      else if (consent == 'pending' && !isRefusedByBrowser) heldIdentity = customerId;
-    },
+    identify: (customerId) => sessions.identify(customerId, consent == 'pending' && !isRefusedByBrowser),
     get session() {
-      return Promise.resolve(shim).then((session) => session?.session);
+      return sessions.session;
     },
     setConsent(value) {
       if (typeof value != 'string' || !CONSENT.test(value)) return logError(`setConsent: ${describe(value)} is not "granted", "pending" or "denied".`);
