@@ -1,5 +1,14 @@
-import type { SessionApiOptions } from './session-shim';
 import { describe } from './log';
+
+/** The tracker's `sessionApi` option: the Session Management API to tie each visit to. */
+export interface SessionApiOptions {
+  /** Absolute URL the `/sessions/…` paths are appended to, e.g. `"https://shop.example/session-api"`. Required. */
+  baseUrl: string;
+  /** Sent as the `tenantId` URL parameter (newer server versions require it). Defaults to none. */
+  tenantId?: string;
+  /** Sent as the `gkc_agentId` header. Defaults to none. */
+  agentId?: string;
+}
 
 /** Options of `createTracker` and the script tag (each option has a kebab-case `data-*` twin). */
 export interface TrackerOptions {

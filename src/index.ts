@@ -1,7 +1,6 @@
 export { createTracker } from './tracker';
 export type { Tracker } from './tracker';
 export { ElevateConfigError } from './config';
-export type { Consent, TrackerOptions } from './config';
-export type { SessionApiOptions } from './session-shim';
+export type { Consent, SessionApiOptions, TrackerOptions } from './config';
 export { createSessionClient, SessionApiError } from './session-api';
 export type { SessionClient, SessionClientOptions, SessionFields, SessionInfo, SessionApiErrorCode } from './session-api';

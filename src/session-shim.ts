@@ -1,17 +1,8 @@
+import type { SessionApiOptions } from './config';
 import type { Keys } from './keys';
 import type { Debug } from './log';
 import { createSessionClient, type SessionInfo } from './session-api';
 import { SESSION_API_ENTRY } from './storage-names';
-
-/** The tracker's `sessionApi` option: the Session Management API to tie each visit to. */
-export interface SessionApiOptions {
-  /** Absolute URL the `/sessions/…` paths are appended to, e.g. `"https://shop.example/session-api"`. Required. */
-  baseUrl: string;
-  /** Sent as the `tenantId` URL parameter (newer server versions require it). Defaults to none. */
-  tenantId?: string;
-  /** Sent as the `gkc_agentId` header. Defaults to none. */
-  agentId?: string;
-}
 
 /** What the tracker offers of the session: the current SessionInfo, and tying it to a known customer. */
 export interface SessionShim {
