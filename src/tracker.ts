@@ -3,8 +3,9 @@ import { guardMethods } from './guard-methods';
 import { IMPRESSION_ATTRIBUTE, watchImpressions } from './impressions';
 import { listenForClicks } from './clicks';
 import { CONSENT, rejectUnknownOptions, resolveConfig, type Config, type Consent, type TrackerOptions } from './config';
-import { isCustomerKey, isSessionKey, createKeyStore } from './keys';
-import { LEGACY_KEY_ENTRIES, takeLegacyKeys } from './legacy-keys';
+import { isCustomerKey, createKeyStore } from './keys';
+import { takeLegacyKeys } from './legacy-keys';
+import { readSignal, removeStoredKeys, tellOtherTabs } from './consent-signal';
 import { toJson } from './json';
 import { createDebug, describe, logError } from './log';
 import { favoriteBody, isTicket, notificationUrl, removalBody, type FavoriteKey, type NotificationType } from './notifications';
@@ -13,7 +14,6 @@ import type { SessionInfo } from './session-api';
 import { attachSessionApi } from './session-shim';
 import { linkSession } from './session-link';
 import { watchPageLifecycle } from './page-lifecycle';
-import { CONSENT_SIGNAL, SESSION_API_ENTRY } from './storage-names';
 import { whenMarked } from './when-marked';
 
 /** A running tracker. Methods never throw; after `destroy()` they do nothing. */
@@ -153,41 +153,23 @@ export function startTracker(config: Config, loaders: Loaders): Tracker {
       held.length = 0;
       sessions.deny();
       outbox.clear();
-      // The session entry's name is also that of the cookie older versions kept it in.
-      [config.customerKeyCookie, config.sessionKeyCookie, SESSION_API_ENTRY].forEach(cookies.remove);
-      // The official client's keys too: a visitor forgotten here must not come back from them.
-      try { [SESSION_API_ENTRY, ...LEGACY_KEY_ENTRIES].forEach((entry) => localStorage.removeItem(entry)); } catch { /* no storage: nothing stored */ }
+      removeStoredKeys(config, cookies);
     }
-  }
-
-  /**
-   * Consent is the visitor's for the whole site: a change made here reaches the site's other tabs as a `storage`
-   * event (the entry is removed at once, so nothing stays), and one made there is followed here.
-   */
-  function tellOtherTabs(value: Consent | 'forget') {
-    try {
-      // A grant carries the keys: Firefox can deliver the event before the cookies just written reach the other tab.
-      localStorage.setItem(CONSENT_SIGNAL, value == 'granted' ? `${value} ${keys.customerKey} ${keys.sessionKey}` : value);
-      localStorage.removeItem(CONSENT_SIGNAL);
-    } catch { /* no storage: other tabs follow from their next page */ }
   }
 
   /** A consent change made elsewhere (another tab, or a page this one was cached behind), or a forgotten visitor. */
   function follow(signal: string) {
-    let [value, customerKey, sessionKey] = signal.split(' ');
-    if (value == 'forget') {
+    const followed = readSignal(signal);
+    if (!followed) return;
+    if (followed.consent == 'forget') {
       keys.rotate(true); // a new visitor in memory: the forgotten key is never sent again
-      value = 'denied';
-    } else if (!CONSENT.test(value)) {
-      return;
-    } else if (value == 'granted') {
-      // The keys the granting tab wrote, rather than this tab's own: from the signal where they are valid (storage is
-      // anyone's on the origin, as cookies are: validated the same way), else from the cookies.
+    } else if (followed.consent == 'granted') {
+      // The keys the granting tab wrote, rather than this tab's own: from the signal, else from the cookies.
       keys.load();
       keys.isNewVisitor = false; // the granting tab's keys, not the official client's
-      if (isCustomerKey(customerKey) && isSessionKey(sessionKey)) Object.assign(keys, { customerKey, sessionKey });
+      Object.assign(keys, followed.keys);
     }
-    consent = value as Consent;
+    consent = followed.consent == 'forget' ? 'denied' : followed.consent;
     applyConsent();
   }
 
@@ -261,7 +243,7 @@ export function startTracker(config: Config, loaders: Loaders): Tracker {
       consent = value;
       if (!stops.length) return;
       applyConsent();
-      tellOtherTabs(value);
+      tellOtherTabs(value, keys);
     },
     forget() {
       const { customerKey } = keys;
@@ -270,7 +252,7 @@ export function startTracker(config: Config, loaders: Loaders): Tracker {
         outbox.flush(); // on its way before the outbox is cleared
       }
       follow('forget');
-      tellOtherTabs('forget');
+      tellOtherTabs('forget', keys);
       return customerKey;
     },
   });
