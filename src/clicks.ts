@@ -33,3 +33,21 @@ export function listenForClicks(onTicket: (ticket: string, isCart: boolean) => v
   const stops = ['click', 'auxclick'].map((type) => listen(document, type, onClick, true));
   return () => stops.forEach((stop) => stop());
 }
+
+/** Shared by every copy of the tracker on a page (script tag and npm builds alike): the click listener in charge. */
+const CLICK_OWNER = Symbol.for('elevate-tracker.clicks');
+
+/**
+ * Listens for clicks as the page's one click tracker: the newest tracker on a page owns click tracking, so two
+ * trackers never count a click twice. Returns the function that stops it (and hands the page back).
+ */
+export function ownClicks(onTicket: (ticket: string, isCart: boolean) => void, attribute: string): () => void {
+  const page = globalThis as { [CLICK_OWNER]?: () => void };
+  page[CLICK_OWNER]?.();
+  const stop = listenForClicks(onTicket, attribute);
+  const release = () => {
+    stop();
+    if (page[CLICK_OWNER] == release) delete page[CLICK_OWNER];
+  };
+  return page[CLICK_OWNER] = release;
+}

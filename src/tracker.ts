@@ -1,14 +1,14 @@
 import { createCookieJar } from './cookie-jar';
 import { guardMethods } from './guard-methods';
 import { IMPRESSION_ATTRIBUTE, watchImpressions } from './impressions';
-import { listenForClicks } from './clicks';
+import { ownClicks } from './clicks';
 import { CONSENT, rejectUnknownOptions, resolveConfig, type Config, type Consent, type TrackerOptions } from './config';
 import { isCustomerKey, createKeyStore } from './keys';
 import { takeLegacyKeys } from './legacy-keys';
 import { readSignal, removeStoredKeys, tellOtherTabs } from './consent-signal';
-import { toJson } from './json';
 import { createDebug, describe, logError } from './log';
-import { favoriteBody, isTicket, notificationUrl, removalBody, type FavoriteKey, type NotificationType } from './notifications';
+import { favoriteBody, isTicket, removalBody, type FavoriteKey, type NotificationType } from './notifications';
+import { createNotifier } from './notifier';
 import { createOutbox } from './outbox';
 import type { SessionInfo } from './session-api';
 import { attachSessionApi } from './session-shim';
@@ -67,10 +67,6 @@ export interface Loaders {
 
 /** Clicks within this time on the same ticket are one click (a double click). */
 const REPEAT_WINDOW = 1000;
-/** Notifications held while consent is pending, at most. */
-const MAX_HELD = 100;
-/** Shared by every copy of the tracker on a page (script tag and npm builds alike): the click listener in charge. */
-const CLICK_OWNER = Symbol.for('elevate-tracker.clicks');
 
 /**
  * Creates the tracker: validates the options (throws `ElevateConfigError`), reads the keys, and listens for clicks
@@ -99,25 +95,11 @@ export function startTracker(config: Config, loaders: Loaders): Tracker {
   const jar = { ...cookies, write: (name: string, value: string, expires: Date) => isGranted() && cookies.write(name, value, expires) };
   const keys = createKeyStore(config, jar, Date.now, () => sessions.follow());
   const outbox = createOutbox(debug, config);
-  /** Notifications made while consent is pending, sent if it is granted on this page (with the keys of then). */
-  const held: [NotificationType, object?][] = [];
-  const page = globalThis as { [CLICK_OWNER]?: () => void };
+  const isPending = () => consent == 'pending' && !isRefusedByBrowser;
+  const { notify, sendHeld, dropHeld } = createNotifier(config, keys, outbox, isGranted, isPending);
   const sessions = linkSession(config, loaders.sessionApi, keys, isGranted, () => !stops.length, debug);
   let lastTicket = '';
   let lastClickAt = 0;
-
-  /**
-   * With consent: with the keys, through the outbox. Pending: held on this page. Without consent, API v3 can still be
-   * told anonymously (`anonymousTracking`); otherwise nothing is sent.
-   */
-  function notify(type: NotificationType, body?: object) {
-    const isAnonymous = !isGranted() && config.anonymousTracking && config.apiVersion == 'v3';
-    if (isGranted() || isAnonymous) {
-      outbox.send(notificationUrl(config.apiBase, config.apiVersion, config.market, type, isAnonymous ? undefined : keys),
-        body && toJson(body));
-    }
-    else if (consent == 'pending' && !isRefusedByBrowser && held.push([type, body]) > MAX_HELD) held.shift();
-  }
 
   /** A notification of the visitor's own doing: activity that keeps the session alive (an ad impression is not). */
   function notifyActivity(type: NotificationType, body: object | undefined, isV3Only?: boolean, isActivity = true) {
@@ -147,10 +129,10 @@ export function startTracker(config: Config, loaders: Loaders): Tracker {
       if (legacy) Object.assign(keys, legacy);
       keys.persist(true);
       outbox.adopt();
-      held.splice(0).forEach(([type, body]) => notify(type, body));
+      sendHeld();
       sessions.grant();
     } else if (consent == 'denied' || isRefusedByBrowser) {
-      held.length = 0;
+      dropHeld();
       sessions.deny();
       outbox.clear();
       removeStoredKeys(config, cookies);
@@ -188,17 +170,8 @@ export function startTracker(config: Config, loaders: Loaders): Tracker {
     ? isTicket(ticket) ? notifyActivity('add-to-cart', { ticket }) : debug('skipped: bad ticket', ticket)
     : click(ticket);
 
-  // The newest tracker on a page owns click tracking, so two trackers never count a click twice.
-  page[CLICK_OWNER]?.();
-  const stopClicks = listenForClicks(onMarkedClick, config.ticketAttribute);
-  const releaseClicks = () => {
-    stopClicks();
-    if (page[CLICK_OWNER] == releaseClicks) delete page[CLICK_OWNER];
-  };
-  page[CLICK_OWNER] = releaseClicks;
-
   const lifecycle = watchPageLifecycle(config, keys, outbox, cookies, { isGranted, follow });
-  const stops = [releaseClicks, watchAds(), lifecycle.stop];
+  const stops = [ownClicks(onMarkedClick, config.ticketAttribute), watchAds(), lifecycle.stop];
   applyConsent();
 
   debug('started', keys);
@@ -234,7 +207,7 @@ export function startTracker(config: Config, loaders: Loaders): Tracker {
       if (stops.length) lifecycle.suspend();
       stops.splice(0).forEach((stop) => stop());
     },
-    identify: (customerId) => sessions.identify(customerId, consent == 'pending' && !isRefusedByBrowser),
+    identify: (customerId) => sessions.identify(customerId, isPending()),
     get session() {
       return sessions.session;
     },
