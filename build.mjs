@@ -16,11 +16,11 @@ const node = { platform: 'node', target: 'node20' };
  * a little headroom, so that a regression fails the build (5,866 B before the hardening of issue 12, 7,123 B after;
  * 7,222 B after the engine fixes of issue 13; 8,028 B with issue 14's v3 default, 404 message, migration from the
  * official client and ad impressions, +806 B, of which impressions 490 B; 7,883 B with the impression watcher an
- * on-demand file of its own; 8,115 B once startTracker was cut into modules, whose interfaces' property names the
- * minifier keeps: +232 B).
+ * on-demand file of its own; 8,282 B once startTracker was cut into modules of at most about 80 lines, whose
+ * interfaces' property names the minifier keeps: +399 B).
  */
 const outputs = [
-  { entry: 'src/script.ts', outfile: 'dist/elevate-tracker.min.js', budget: 8200,
+  { entry: 'src/script.ts', outfile: 'dist/elevate-tracker.min.js', budget: 8300,
     options: { ...browser, format: 'iife', minify: true } },
   // The session shim for the script tag, which imports it on demand (data-session-api).
   { entry: 'src/session-shim.ts', outfile: 'dist/elevate-tracker.session.js', budget: 2450,

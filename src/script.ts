@@ -5,7 +5,8 @@
  */
 import { attributeOf, isBooleanOption, optionNames, resolveConfig } from './config';
 import { describe, logError } from './log';
-import { startTracker, type Tracker } from './tracker';
+import { startTracker } from './tracker';
+import type { Tracker } from './tracker-methods';
 
 type ScriptTracker = Tracker & { push(...commands: unknown[]): void };
 
