@@ -4,7 +4,9 @@
 // It validates requests as ../shared/spec/notifications-{click,end}-v2.txt say, and the rest of the
 // notification set (add-to-cart, add-favorite, remove-favorite, remove-recent-searches, remove-recently-viewed)
 // and v3's userContext as issue 6 and the official client (@apptus/esales-api, src/notification.ts) say;
-// it records every request, and can inject faults (drop, 500, 400, latency) for reliability tests.
+// it records every request (with the User-Agent, X-Forwarded-For and Origin headers, which tell a request through a
+// first-party proxy from one straight from a browser), and can inject faults (drop, 500, 400, latency) for
+// reliability tests.
 // Node built-ins only. Run it alone with `node demo/elevate-standin.mjs [port]`.
 import { createServer } from 'node:http';
 import { EventEmitter } from 'node:events';
@@ -70,6 +72,11 @@ const ADMIN_ROUTES = { requests: ['GET', 'DELETE'], preflights: ['GET'], faults:
  * @property {Record<string, string>} query All query parameters (last value wins).
  * @property {string | null} contentType
  * @property {boolean} hasCookie Whether a Cookie header came along (the tracker sends none; a beacon would).
+ * @property {string | null} userAgent The User-Agent header: the browser's, sent by it or forwarded by a first-party proxy.
+ * @property {string | null} forwardedFor The X-Forwarded-For header: the visitor's address as a proxy added it; a
+ *   browser never sends one, so null means the request came direct.
+ * @property {string | null} origin The Origin header: a browser's cross-origin request carries the page's origin; a
+ *   proxy forwards none.
  * @property {string | null} body Raw body; null when empty or over the 64 KiB limit.
  * @property {Record<string, unknown> | undefined} json The body parsed, when it is a JSON object and validation got
  *   as far as parsing it (so also on a request refused for its keys); undefined otherwise, and always for end.
@@ -138,9 +145,8 @@ export function createElevateStandIn() {
     // A retired generation's paths do not exist on the cluster: 404, as on a real cluster after its end of life.
     const known = parsed.known && !retired.has(/** @type {ApiVersion} */ (apiVersion));
     if (req.method === 'OPTIONS') {
-      const header = (/** @type {string} */ name) => /** @type {string | undefined} */ (req.headers[name]) ?? null;
-      preflights.push({ time: Date.now(), path, origin: header('origin'),
-        requestMethod: header('access-control-request-method'), requestHeaders: header('access-control-request-headers') });
+      preflights.push({ time: Date.now(), path, origin: headerOf(req, 'origin'),
+        requestMethod: headerOf(req, 'access-control-request-method'), requestHeaders: headerOf(req, 'access-control-request-headers') });
       return known ? send(res, 204, undefined, PREFLIGHT) : send(res, 404, notFound(path, type, apiVersion));
     }
     const seq = ++lastSeq;
@@ -151,6 +157,7 @@ export function createElevateStandIn() {
     const record = {
       seq, time, type, apiVersion, method, path,
       query: Object.fromEntries(url.searchParams), contentType: req.headers['content-type'] ?? null, hasCookie: 'cookie' in req.headers,
+      userAgent: headerOf(req, 'user-agent'), forwardedFor: headerOf(req, 'x-forwarded-for'), origin: headerOf(req, 'origin'),
       body: tooLarge || body === '' ? null : body, json: undefined, ticket: undefined, status: 0, reason: undefined,
       // Faults hit only accepted-looking requests, before validation.
       fault: known && method === 'POST' ? drawFault() : undefined,
@@ -380,6 +387,15 @@ function send(res, status, text, headers = {}) {
 function sendJson(res, value) {
   res.writeHead(200, { ...CORS, 'Content-Type': 'application/json; charset=utf-8' });
   res.end(JSON.stringify(value));
+}
+
+/**
+ * A request header as one string (repeated ones joined with `, `, as Node joins X-Forwarded-For), or null.
+ * @param {import('node:http').IncomingMessage} req @param {string} name lower case
+ */
+function headerOf(req, name) {
+  const value = req.headers[name];
+  return value === undefined ? null : [value].flat().join(', ');
 }
 
 /** Reads the whole body, keeping at most BODY_LIMIT bytes. @param {import('node:http').IncomingMessage} req */

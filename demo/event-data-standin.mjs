@@ -166,6 +166,10 @@ export function createEventDataStandIn({ apiKey = 'test-api-key', stepMs = 300, 
       payments.length = 0;
       failuresLeft = 0;
     },
+    /** Forgets the payments only (the inspector's "Clear all"); their numbering starts again at 1. */
+    clearPayments() {
+      payments.length = 0;
+    },
     /** Answers the next `n` event-data or payment requests with 500, whatever they are. */
     setFail500(/** @type {number} */ n) {
       failuresLeft = n;

@@ -1,33 +1,57 @@
 // @ts-check
 // The demo: a storefront on one port and the Elevate stand-ins on the next, a second origin, so the tracker's
-// requests cross origins as they do on a real storefront. One process, Node built-ins only.
+// requests cross origins as they do on a real storefront. One process; Node built-ins and the package's own server
+// half (`elevate-tracker/server`, i.e. dist/server.js: `npm run demo` builds it first).
 //
-//   npm run demo                        storefront on http://127.0.0.1:8080, stand-in on http://127.0.0.1:8081
-//   PORT=3000 HOST=127.0.0.1 npm run demo   storefront on 3000, stand-in on 3001
+//   npm run demo                        storefront on http://127.0.0.1:8080, stand-ins on http://127.0.0.1:8081
+//   PORT=3000 HOST=127.0.0.1 npm run demo   storefront on 3000, stand-ins on 3001
+//   ELEVATE_DEMO_PROXY=0 npm run demo   pages send notifications straight to the stand-in by default (see below)
 //   ELEVATE_CLUSTER_ID=w00000000 ELEVATE_MARKET=SE npm run demo
-//                                       pages send to that real cluster (data-cluster-id instead of data-api-base);
-//                                       the stand-in still runs, but its log stays empty. ELEVATE_MARKET defaults to UK.
-//                                       The Session API calls still go to the local Session API stand-in.
-//   ELEVATE_API_KEY=…                   the Api-Key the event-data stand-in accepts (default test-api-key).
+//                                       notifications go to that real cluster: through the proxy, or straight
+//                                       from the browser (data-cluster-id instead of data-api-base) when the route
+//                                       is direct; the notification stand-in still runs, but its log stays empty.
+//                                       The Session API calls and the checkout's payments still go to the local
+//                                       stand-ins (a demo order never reaches a real cluster). ELEVATE_MARKET
+//                                       defaults to UK.
+//   ELEVATE_API_KEY=…                   the Api-Key of the admin stand-in and of the checkout (default test-api-key).
 //
-// HTML files may use %API_BASE% (the stand-in's URL), %MARKET%, %CLUSTER_ID% and %CONSENT%, filled in at request
-// time. %CONSENT% is the visitor's choice as the site records it, in the `demo_consent` cookie the pages' consent
-// controls write: a server-rendered page tells the tracker the consent it already has, the tracker keeps none itself.
-// With a cluster ID, the script tag's exact `data-api-base="%API_BASE%"` becomes `data-cluster-id="…"`, because an
-// apiBase would win over the cluster; so pages must not use that exact attribute text anywhere else.
+// Two routes for the notifications, chosen per visitor by the `demo_route` cookie (`proxy` or `direct`, which the
+// pages' "Notifications" switch writes; without one, the `route` option: `proxy`, or `direct` with
+// ELEVATE_DEMO_PROXY=0):
+//   proxy   the pages send to the storefront's own origin, `/elevate/…`, where the package's first-party proxy
+//           (createNotificationProxy) forwards them to the stand-in, or with a cluster ID to that cluster, adding
+//           the visitor's User-Agent and X-Forwarded-For. No CORS is involved.
+//   direct  the pages send to the stand-in's origin (or the cluster's) themselves: cross-origin, with CORS.
+// The notification stand-in records User-Agent, X-Forwarded-For and Origin, and the inspector shows them: a request
+// through the proxy carries X-Forwarded-For and no Origin; one straight from the browser the opposite.
 //
-// Besides the stand-ins' own admin routes (/__standin/…), the stand-in port serves /__demo/… for the inspector page:
-// the Session API requests (GET and DELETE session-requests, live as session-events) and its faults (session-faults).
+// The storefront also answers `POST /checkout` (checkout.mjs): it prices the order from the catalogue, reads the
+// visitor's keys from the tracker's cookies (visitorKeys) and, with consent, sends the payment notification to the
+// admin stand-in with the admin client (createAdminClient's notifyPayment).
+//
+// HTML files may use %API_BASE% (where the tracker sends notifications: the proxy or the stand-in), %STANDIN% (the
+// stand-ins' URL: Session API, logs), %MARKET%, %CLUSTER_ID%, %CONSENT% and %ROUTE% (proxy or direct), filled in at
+// request time. %CONSENT% is the visitor's choice as the site records it, in the `demo_consent` cookie the pages'
+// consent controls write: a server-rendered page tells the tracker the consent it already has, the tracker keeps
+// none itself. With a cluster ID and the direct route, %API_BASE% is empty and the script tag's exact
+// `data-api-base="%API_BASE%"` becomes `data-cluster-id="…"`, because an apiBase would win over the cluster; so
+// pages must not use that exact attribute text anywhere else.
+//
+// Besides the stand-ins' own admin routes (/__standin/…), the stand-in port serves /__demo/… for the inspector page
+// (inspector-feeds.mjs): the Session API requests and faults, and the payments the admin stand-in received.
 // Every path under /spa/ without a file extension is the single-page app's index.html (its routes are History API
 // paths, so a reload or a shared link must land in the app).
 import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
-import { EventEmitter } from 'node:events';
 import { extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { createAdminClient, createNotificationProxy } from 'elevate-tracker/server';
 import { createElevateStandIn } from './elevate-standin.mjs';
 import { createSessionStandIn } from './session-standin.mjs';
 import { createEventDataStandIn } from './event-data-standin.mjs';
+import { createCheckout } from './checkout.mjs';
+import { createPaymentLog, createSessionLog, serveDemoRoute } from './inspector-feeds.mjs';
+import { cookieOf, send } from './http.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 /** URL prefix → folder, first match wins. Nothing else of the repository is served. */
@@ -49,64 +73,163 @@ const CLUSTER_ID = /^[a-z\d](?:[a-z\d-]{0,61}[a-z\d])?$/i;
 const CONSENT_COOKIE = 'demo_consent';
 const CONSENTS = ['granted', 'pending', 'denied'];
 const DEFAULT_CONSENT = 'pending';
+/** The visitor's choice of route for the notifications (see the top of this file). */
+const ROUTE_COOKIE = 'demo_route';
+/** @typedef {'proxy' | 'direct'} Route */
+const ROUTES = ['proxy', 'direct'];
+/** Where the first-party proxy is mounted on the storefront's origin. */
+const PROXY_MOUNT = '/elevate';
+/** A Host header fit to be put in a URL: a name or IPv4 address, or a bracketed IPv6 one, and a port. */
+const HOST_HEADER = /^(?:[a-z\d.-]+|\[[\da-f:.]+\])(?::\d{1,5})?$/i;
 /** The single-page app's folder; its routes are paths below it. */
 const SPA = '/spa/';
 
 /**
- * Starts the storefront and the stand-ins. Port 0 (tests) puts both on any free port; otherwise the stand-in
- * takes port + 1.
- * @param {{ port?: number, host?: string, clusterId?: string, market?: string, apiKey?: string }} [options]
- *   clusterId: send to a real cluster instead of the stand-in. market defaults to 'UK', apiKey to 'test-api-key'.
+ * @typedef {object} DemoOptions
+ * @property {number} [port] The storefront's port; the stand-ins take the next one. 0 (tests) puts both on any free
+ *   port. Defaults to 8080.
+ * @property {string} [host] Defaults to `'127.0.0.1'`.
+ * @property {string} [clusterId] Send notifications to this real cluster instead of the stand-in. Defaults to none.
+ * @property {string} [market] Defaults to `'UK'`.
+ * @property {string} [apiKey] The Api-Key the admin stand-in accepts and the checkout sends. Defaults to `'test-api-key'`.
+ * @property {Route} [route] The notifications' route for a visitor whose demo_route cookie chooses none. Defaults to `'proxy'`.
+ */
+
+/**
+ * Starts the storefront and the stand-ins.
+ * @param {DemoOptions} [options]
  * @returns {Promise<{ siteUrl: string, apiUrl: string, close(): Promise<void> }>}
  */
-export async function startDemo({ port = 8080, host = '127.0.0.1', clusterId, market = 'UK', apiKey = 'test-api-key' } = {}) {
+export async function startDemo({ port = 8080, host = '127.0.0.1', clusterId, market = 'UK', apiKey = 'test-api-key', route = 'proxy' } = {}) {
   if (clusterId && !CLUSTER_ID.test(clusterId)) throw new Error(`cluster ID ${JSON.stringify(clusterId)} is invalid; e.g. w00000000`);
+  if (!ROUTES.includes(route)) throw new Error(`route ${JSON.stringify(route)} is invalid; use "proxy" or "direct"`);
+  const standIns = createStandIns(apiKey);
+  // The storefront needs the stand-ins' URL, known only once they listen on the port after the storefront's.
+  /** @type {import('node:http').RequestListener | undefined} */
+  let storefront;
+  const site = createServer((req, res) => (storefront ? storefront(req, res) : send(res, 503, 'starting, try again')));
+  const siteUrl = await listen(site, port, host);
+  let apiUrl;
+  try {
+    const sitePort = /** @type {import('node:net').AddressInfo} */ (site.address()).port;
+    apiUrl = await listen(standIns.server, port === 0 ? 0 : sitePort + 1, host);
+  } catch (err) {
+    await stop(site);
+    throw err;
+  }
+  storefront = createStorefront({ siteUrl, apiUrl, clusterId, market, apiKey, route });
+  return {
+    siteUrl, apiUrl,
+    async close() {
+      await Promise.all([standIns.close(), stop(site)]);
+    },
+  };
+}
+
+/**
+ * The stand-ins on one server: the notification API, the Session API, the admin API (event data and payments), and
+ * the inspector's /__demo/ feeds of them.
+ * @param {string} apiKey
+ */
+function createStandIns(apiKey) {
   const elevate = createElevateStandIn();
   const session = createSessionStandIn();
-  const sessionLog = createSessionLog();
   const eventData = createEventDataStandIn({ apiKey });
+  const sessionLog = createSessionLog(session);
+  const paymentLog = createPaymentLog(eventData);
+  const routes = { ...sessionLog.routes, ...paymentLog.routes };
   // Event data goes first: the notification stand-in claims every path under /api/, answering 404 to the rest.
-  const api = createServer((req, res) => {
-    if (sessionLog.handleAdmin(req, res, session)) return;
+  const server = createServer((req, res) => {
+    if (serveDemoRoute(req, res, routes)) return;
     if (eventData.handle(req, res)) return;
     if (session.handle(req, res)) return sessionLog.record(req, res);
     if (elevate.handle(req, res)) return;
     send(res, 404, `not found: ${req.url}`, { 'Access-Control-Allow-Origin': '*' });
   });
-  /** @type {Record<string, string>} */
-  const values = { MARKET: market, CLUSTER_ID: clusterId ?? '', API_BASE: '' };
-  /** @param {string} html @param {import('node:http').IncomingMessage} req */
-  const fill = (html, req) => {
-    /** @type {Record<string, string>} */
-    const filled = { ...values, CONSENT: consentOf(req) };
-    return (clusterId ? html.replaceAll('data-api-base="%API_BASE%"', 'data-cluster-id="%CLUSTER_ID%"') : html)
-      .replace(/%(API_BASE|MARKET|CLUSTER_ID|CONSENT)%/g, (_, name) => escapeHtml(filled[name]));
-  };
-  const site = createServer((req, res) => {
-    serveFile(req, res, fill).catch((/** @type {Error} */ err) => {
-      if (res.headersSent) res.destroy();
-      else send(res, 500, `demo server error: ${err.message}`);
-    });
-  });
-
-  const siteUrl = await listen(site, port, host);
-  let apiUrl;
-  try {
-    const sitePort = /** @type {import('node:net').AddressInfo} */ (site.address()).port;
-    apiUrl = await listen(api, port === 0 ? 0 : sitePort + 1, host);
-  } catch (err) {
-    await stop(site);
-    throw err;
-  }
-  values.API_BASE = apiUrl;
   return {
-    siteUrl, apiUrl,
+    server,
     async close() {
       session.close(); // clears its delayed answers
       sessionLog.close();
-      await Promise.all([elevate.close(), stop(site), stop(api)]); // elevate.close() ends event streams
+      paymentLog.close();
+      await Promise.all([elevate.close(), stop(server)]); // elevate.close() ends its event streams
     },
   };
+}
+
+/**
+ * The storefront's request handler: the first-party proxy under PROXY_MOUNT, the checkout, and the files.
+ * @param {{ siteUrl: string, apiUrl: string, clusterId: string | undefined, market: string, apiKey: string, route: Route }} setup
+ * @returns {import('node:http').RequestListener}
+ */
+function createStorefront({ siteUrl, apiUrl, clusterId, market, apiKey, route }) {
+  const proxy = createNotificationProxy({ ...(clusterId ? { clusterId } : { apiBase: apiUrl }), mount: PROXY_MOUNT });
+  // Payments always go to the admin stand-in, also with a cluster ID: a demo order is no sale. The page waits for
+  // the answer, so a stand-in made slow gives up after 10 s rather than the client's default 30.
+  const admin = createAdminClient({ apiBase: apiUrl, apiKey, timeoutMs: 10_000 });
+  const checkout = createCheckout({ admin, market, consentOf });
+  /** @param {string} html @param {import('node:http').IncomingMessage} req */
+  const fill = (html, req) => fillPage(html, pageValues(req, { siteUrl, apiUrl, clusterId, market, route }));
+  return (req, res) => {
+    const path = (req.url ?? '/').split(/[?#]/)[0];
+    if (path === PROXY_MOUNT || path.startsWith(`${PROXY_MOUNT}/`)) return proxy.node(req, res);
+    const answer = path === '/checkout' ? checkout(req, res) : serveFile(req, res, fill);
+    answer.catch((/** @type {Error} */ err) => {
+      if (res.headersSent) res.destroy();
+      else send(res, 500, `demo server error: ${err.message}`);
+    });
+  };
+}
+
+/**
+ * The values of a page's placeholders for this request (see the top of this file).
+ * @param {import('node:http').IncomingMessage} req
+ * @param {{ siteUrl: string, apiUrl: string, clusterId: string | undefined, market: string, route: Route }} setup
+ * @returns {Record<string, string>}
+ */
+function pageValues(req, { siteUrl, apiUrl, clusterId, market, route }) {
+  const chosen = routeOf(req, route);
+  // Direct to a cluster: no apiBase at all, the script tag gets data-cluster-id (fillPage).
+  const apiBase = chosen === 'proxy' ? `${originOf(req, siteUrl)}${PROXY_MOUNT}` : clusterId ? '' : apiUrl;
+  return { API_BASE: apiBase, STANDIN: apiUrl, MARKET: market, CLUSTER_ID: clusterId ?? '', CONSENT: consentOf(req), ROUTE: chosen };
+}
+
+/**
+ * A page with its placeholders filled, HTML-escaped.
+ * @param {string} html @param {Record<string, string>} values
+ */
+function fillPage(html, values) {
+  const byClusterId = values.API_BASE === '' && values.CLUSTER_ID !== '';
+  return (byClusterId ? html.replaceAll('data-api-base="%API_BASE%"', 'data-cluster-id="%CLUSTER_ID%"') : html)
+    .replace(/%(API_BASE|STANDIN|MARKET|CLUSTER_ID|CONSENT|ROUTE)%/g, (_, name) => escapeHtml(values[name]));
+}
+
+/**
+ * The storefront's origin as the browser reached it (its Host header), so that the proxy is same-origin also on
+ * http://localhost:8080; the listening URL when the header is missing or odd.
+ * @param {import('node:http').IncomingMessage} req @param {string} siteUrl
+ */
+function originOf(req, siteUrl) {
+  const host = req.headers.host;
+  return host && HOST_HEADER.test(host) ? `http://${host}` : siteUrl;
+}
+
+/**
+ * The consent the visitor gave, from the site's own cookie; anything else is no choice yet.
+ * @param {import('node:http').IncomingMessage} req
+ */
+function consentOf(req) {
+  const value = cookieOf(req, CONSENT_COOKIE);
+  return value && CONSENTS.includes(value) ? value : DEFAULT_CONSENT;
+}
+
+/**
+ * The visitor's route for the notifications, from the site's own cookie, or `fallback`.
+ * @param {import('node:http').IncomingMessage} req @param {Route} fallback @returns {Route}
+ */
+function routeOf(req, fallback) {
+  const value = cookieOf(req, ROUTE_COOKIE);
+  return value && ROUTES.includes(value) ? /** @type {Route} */ (value) : fallback;
 }
 
 /**
@@ -156,161 +279,9 @@ function fileFor(url) {
   return file.startsWith(mount.dir + sep) ? file : undefined;
 }
 
-/**
- * The consent the visitor gave, from the site's own cookie; anything else is no choice yet.
- * @param {import('node:http').IncomingMessage} req
- */
-function consentOf(req) {
-  for (const pair of (req.headers.cookie ?? '').split(';')) {
-    const [name, value] = pair.trim().split('=');
-    if (name === CONSENT_COOKIE && CONSENTS.includes(value)) return value;
-  }
-  return DEFAULT_CONSENT;
-}
-
-/**
- * @typedef {object} SessionRecord A request the Session API stand-in answered, for the inspector.
- * @property {number} seq 1-based arrival number.
- * @property {number} time Arrival time in ms since the epoch.
- * @property {string} method
- * @property {string} path The path below /session-api, e.g. `/sessions/new`.
- * @property {Record<string, string>} query
- * @property {string | null} customerId The gkc_customerId header.
- * @property {string | null} agentId The gkc_agentId header.
- * @property {string | null} body The raw request body; null when empty.
- * @property {number} status
- * @property {string | null} answer The raw answer (a SessionInfo or an error); null when empty.
- */
-
-/**
- * A log of the Session API stand-in's requests with their answers (its own log has no status or time), served
- * with its faults under /__demo/. The stand-in keeps reading the body itself: a second `data` listener sees the
- * same chunks.
- */
-function createSessionLog() {
-  /** @type {SessionRecord[]} */
-  const records = [];
-  const events = new EventEmitter().setMaxListeners(0);
-  /** @type {Set<import('node:http').ServerResponse>} */
-  const streams = new Set();
-  let lastSeq = 0;
-  let faults = { down: false, latencyMs: 0 };
-  const cors = { 'Access-Control-Allow-Origin': '*' };
-  /** Route → methods; PUT and DELETE from the storefront's origin need a preflight. */
-  const routes = { 'session-requests': ['GET', 'DELETE'], 'session-events': ['GET'], 'session-faults': ['GET', 'PUT'] };
-
-  /** @param {import('node:http').IncomingMessage} req @param {import('node:http').ServerResponse} res */
-  function record(req, res) {
-    const url = new URL(req.url ?? '/', 'http://stand-in');
-    const header = (/** @type {string} */ name) => [req.headers[name]].flat().join(', ') || null;
-    /** @type {Buffer[]} */
-    const chunks = [];
-    req.on('data', (/** @type {Buffer} */ chunk) => chunks.push(chunk));
-    /** @type {string | null} */
-    let answer = null;
-    const end = res.end;
-    // The stand-in answers with one res.end(text): keep the text.
-    /** @type {any} */ (res).end = (/** @type {unknown[]} */ ...args) => {
-      if (typeof args[0] === 'string' && args[0]) answer = args[0];
-      return Reflect.apply(end, res, args);
-    };
-    const time = Date.now();
-    res.on('finish', () => {
-      const body = Buffer.concat(chunks).toString('utf8');
-      /** @type {SessionRecord} */
-      const entry = { seq: ++lastSeq, time, method: req.method ?? 'GET', path: url.pathname.replace(/^\/session-api/, ''),
-        query: Object.fromEntries(url.searchParams), customerId: header('gkc_customerid'), agentId: header('gkc_agentid'),
-        body: body || null, status: res.statusCode, answer };
-      records.push(entry);
-      events.emit('record', entry);
-    });
-  }
-
-  /**
-   * Serves /__demo/…; returns false for any other path.
-   * @param {import('node:http').IncomingMessage} req @param {import('node:http').ServerResponse} res
-   * @param {ReturnType<typeof createSessionStandIn>} standIn
-   */
-  function handleAdmin(req, res, standIn) {
-    const url = new URL(req.url ?? '/', 'http://stand-in');
-    if (!url.pathname.startsWith('/__demo/')) return false;
-    const name = /** @type {keyof typeof routes} */ (url.pathname.slice('/__demo/'.length));
-    const methods = Object.hasOwn(routes, name) ? routes[name] : undefined;
-    if (!methods) return send(res, 404, `not found: ${url.pathname}`, cors), true;
-    const allow = [...methods, 'OPTIONS'].join(', ');
-    if (req.method === 'OPTIONS') {
-      res.writeHead(204, { ...cors, 'Access-Control-Allow-Methods': allow, 'Access-Control-Allow-Headers': 'Content-Type' }).end();
-      return true;
-    }
-    if (!methods.includes(req.method ?? '')) return send(res, 405, `method ${req.method} not allowed`, { ...cors, Allow: allow }), true;
-    const json = (/** @type {unknown} */ value) => res.writeHead(200, { ...cors, 'Content-Type': 'application/json; charset=utf-8' })
-      .end(JSON.stringify(value));
-    switch (`${req.method} ${name}`) {
-      case 'GET session-requests': json(records); break;
-      case 'DELETE session-requests':
-        records.length = 0;
-        lastSeq = 0;
-        res.writeHead(204, cors).end();
-        break;
-      case 'GET session-events': stream(res); break;
-      case 'GET session-faults': json(faults); break;
-      case 'PUT session-faults': readJson(req).then((given) => {
-        const { down = false, latencyMs = 0 } = /** @type {{ down?: unknown, latencyMs?: unknown }} */ (given ?? {});
-        if (typeof down !== 'boolean' || typeof latencyMs !== 'number' || !(latencyMs >= 0 && latencyMs <= 60_000)) {
-          return send(res, 400, 'bad faults: expected { "down": false, "latencyMs": 0 } (latency at most 60000)', cors);
-        }
-        faults = { down, latencyMs };
-        standIn.setDown(down);
-        standIn.setLatency(latencyMs);
-        res.writeHead(204, cors).end();
-      }, () => send(res, 400, 'bad faults: not JSON', cors));
-    }
-    return true;
-  }
-
-  /** Server-Sent Events: one `data: <SessionRecord JSON>` per answered request. @param {import('node:http').ServerResponse} res */
-  function stream(res) {
-    res.writeHead(200, { ...cors, 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache' });
-    res.write(': connected\n\n');
-    const forward = (/** @type {SessionRecord} */ entry) => res.write(`data: ${JSON.stringify(entry)}\n\n`);
-    events.on('record', forward);
-    streams.add(res);
-    res.on('close', () => {
-      events.off('record', forward);
-      streams.delete(res);
-    });
-  }
-
-  return {
-    record, handleAdmin,
-    /** Ends the open event streams. */
-    close() {
-      for (const res of streams) res.end();
-    },
-  };
-}
-
-/** @param {import('node:http').IncomingMessage} req @returns {Promise<unknown>} */
-async function readJson(req) {
-  let text = '';
-  for await (const chunk of req) {
-    text += chunk;
-    if (text.length > 4096) throw new Error('too large');
-  }
-  return JSON.parse(text || '{}');
-}
-
 /** @param {string} text */
 function escapeHtml(text) {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
-/**
- * @param {import('node:http').ServerResponse} res @param {number} status @param {string} text
- * @param {Record<string, string>} [headers]
- */
-function send(res, status, text, headers = {}) {
-  res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', ...headers }).end(text);
 }
 
 /**
@@ -343,15 +314,19 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   let demo;
   try {
     demo = await startDemo({ port, host: env.HOST || undefined, clusterId: env.ELEVATE_CLUSTER_ID || undefined,
-      market: env.ELEVATE_MARKET || undefined, apiKey: env.ELEVATE_API_KEY || undefined });
+      market: env.ELEVATE_MARKET || undefined, apiKey: env.ELEVATE_API_KEY || undefined,
+      route: env.ELEVATE_DEMO_PROXY === '0' ? 'direct' : 'proxy' });
   } catch (err) {
     const { code, message } = /** @type {NodeJS.ErrnoException} */ (err);
     console.error(code === 'EADDRINUSE' ? `demo: port ${port} or ${port + 1} is in use; try PORT=3000 npm run demo` : `demo: ${message}`);
     process.exit(1);
   }
   const target = env.ELEVATE_CLUSTER_ID ? `real cluster ${env.ELEVATE_CLUSTER_ID}` : 'the stand-in';
-  console.log(`Storefront:       ${demo.siteUrl}  (market ${env.ELEVATE_MARKET || 'UK'}, notifications go to ${target})`);
-  console.log(`Inspector:        ${demo.siteUrl}/inspector.html  (every request the stand-ins receive, live; fault switches)`);
+  const route = env.ELEVATE_DEMO_PROXY === '0' ? 'straight from the browser' : `through the proxy at ${demo.siteUrl}/elevate`;
+  console.log(`Storefront:       ${demo.siteUrl}  (market ${env.ELEVATE_MARKET || 'UK'}, notifications go to ${target},`);
+  console.log(`                  ${route} unless the page's Notifications switch says otherwise)`);
+  console.log(`Inspector:        ${demo.siteUrl}/inspector.html  (every request the stand-ins receive, live, payments too; fault switches)`);
+  console.log(`Checkout:         ${demo.siteUrl}/checkout  ("Place order" in the shop: payments go to the admin stand-in)`);
   console.log(`Single-page app:  ${demo.siteUrl}/spa/  (the npm build, History API routes)`);
   console.log(`Elevate stand-in: ${demo.apiUrl}  (requests log: ${demo.apiUrl}/__standin/requests)`);
   console.log('Press Ctrl-C to stop.');

@@ -1,6 +1,7 @@
 // The demo shop's catalogue and the tickets Elevate would hand out with it. In a real storefront both come from
 // Elevate's query API (a product list, autocomplete, a content list); the tracker only ever reads the ticket
-// attribute, so made-up tickets in the same shape show everything it does.
+// attribute, so made-up tickets in the same shape show everything it does. The demo server imports it too: its
+// checkout takes the prices from here, never from the page.
 
 /** @typedef {{ id: number, key: string, name: string, icon: string, price: number, hue: number, category: string }} Product */
 
@@ -38,16 +39,19 @@ export const PRODUCTS = ROWS.map(([name, icon, price, hue, category], index) => 
 /** @param {number | string} id @returns {Product} the product, or the first one for an unknown id */
 export const productById = (id) => PRODUCTS.find((product) => product.id == id) ?? PRODUCTS[0];
 
+/** The key of a product's one variant, as in the product feed Elevate gets: `P1003-01`. @param {Product} product */
+export const variantKeyOf = (product) => `${product.key}-01`;
+
 /** Elevate tickets are opaque strings; these look like the real ones (base64 of the panel path and the item). */
 const ticket = (/** @type {(string | number)[]} */ ...parts) => btoa(`;${parts.join(';')};`);
 
 /** The ticket of a product in a list: `panel` names the list, `position` is its 1-based place in it. */
 export const productTicket = (/** @type {string} */ panel, /** @type {Product} */ product, /** @type {number} */ position) =>
-  ticket(panel, 'products', 'product_key', product.key, 'variant_key', `${product.key}-01`, '#', position);
+  ticket(panel, 'products', 'product_key', product.key, 'variant_key', variantKeyOf(product), '#', position);
 
 /** The ticket of the variant an add-to-cart button adds (Elevate hands one out with each variant). */
 export const cartTicket = (/** @type {string} */ panel, /** @type {Product} */ product) =>
-  ticket(panel, 'product', 'variant_key', `${product.key}-01`, '#', 1);
+  ticket(panel, 'product', 'variant_key', variantKeyOf(product), '#', 1);
 
 /** The ticket of a phrase suggestion in the autocomplete. */
 export const phraseTicket = (/** @type {string} */ phrase) => ticket('/storefront/autocomplete', 'phrase_suggestions', 'phrase', phrase, '#');

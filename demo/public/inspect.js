@@ -6,16 +6,22 @@
 export const OUTBOX_KEY = 'elevate_outbox';
 /** The site's record of the visitor's consent choice (demo/server.mjs renders it into data-consent). */
 export const CONSENT_COOKIE = 'demo_consent';
+/** The visitor's choice of route for the notifications: `proxy` (the storefront's /elevate) or `direct`. */
+export const ROUTE_COOKIE = 'demo_route';
 
 /**
  * @typedef {{ seq: number, time: number }} LogRecord A record of either stand-in; `seq` restarts when it is cleared.
  * @typedef {'connecting' | 'live' | 'reconnecting' | 'unreachable'} LinkState
  */
 
-/** Where the page's stand-ins are, from the attributes demo/server.mjs fills in. */
+/**
+ * Where the page's stand-ins are and where its notifications go, from the attributes demo/server.mjs fills in.
+ * `apiUrl` is the stand-ins' URL (logs, faults, Session API); `notifications` the tracker's apiBase (the proxy on
+ * this origin, or the stand-in), empty when the pages send straight to a real cluster; `route` `proxy` or `direct`.
+ */
 export function readSetup() {
-  const { standin = '', cluster = '', market = '', consent = 'pending' } = document.body.dataset;
-  return { apiUrl: standin, cluster, market, consent };
+  const { standin = '', notifications = '', route = 'proxy', cluster = '', market = '', consent = 'pending' } = document.body.dataset;
+  return { apiUrl: standin, notifications, route, cluster, market, consent };
 }
 
 /**
@@ -120,9 +126,22 @@ export function explainTicket(ticket, isShort = false) {
 }
 
 /**
+ * Who sent a notification, and the headers that tell (one a line): the storefront's first-party proxy (it adds X-Forwarded-For, and forwards no Origin), a
+ * browser page straight to the stand-in (a cross-origin request carries Origin), or something else (a script, a test).
+ * @param {{ userAgent?: string | null, forwardedFor?: string | null, origin?: string | null }} record
+ */
+export function describeSender({ userAgent, forwardedFor, origin }) {
+  const agent = `User-Agent ${userAgent ?? '(none)'}`;
+  if (forwardedFor) return { via: 'proxy', headers: [`X-Forwarded-For ${forwardedFor}`, agent] };
+  if (origin) return { via: 'direct', headers: [`Origin ${origin}`, 'no X-Forwarded-For', agent] };
+  return { via: 'other', headers: ['no Origin, no X-Forwarded-For', agent] };
+}
+
+/**
  * A notification request as the inspector shows it.
  * @param {{ time: number, type: string, method: string, path: string, query: Record<string, string>, body: string | null,
- *   ticket?: string, status: number | 'dropped', reason?: string, fault?: string }} record
+ *   ticket?: string, status: number | 'dropped', reason?: string, fault?: string, userAgent?: string | null,
+ *   forwardedFor?: string | null, origin?: string | null }} record
  */
 export function describeRequest(record) {
   const { status, reason, fault } = record;
@@ -146,6 +165,33 @@ export function describeRequest(record) {
     verdict,
     tone: status == 204 ? 'ok' : 'bad',
     fault: fault == 'latency' ? 'delayed by the latency fault' : fault ? `injected fault: ${fault}` : '',
+    ...describeSender(record),
+  };
+}
+
+/**
+ * A payment notification as the inspector shows it, from the admin stand-in's record (demo/event-data-standin.mjs).
+ * @param {{ seq: number, time: number, prefix: string, query: Record<string, string>, body: unknown, status: number,
+ *   reason?: string }} record
+ */
+export function describePayment(record) {
+  // v2 names the keys esales.customerKey and so on.
+  const param = (/** @type {string} */ name) => record.query[name] ?? record.query[`esales.${name}`] ?? '';
+  const lines = /** @type {{ lines?: unknown }} */ (record.body)?.lines;
+  const shownLines = Array.isArray(lines)
+    ? lines.map((/** @type {any} */ line) => `${line?.variantKey ?? line?.productKey ?? '?'} × ${line?.quantity} = ${line?.sellingPrice}`
+      + (line?.cost === undefined ? '' : ` (cost ${line.cost})`))
+    : [typeof record.body == 'string' ? record.body || '(no body)' : JSON.stringify(record.body)];
+  return {
+    time: clock(record.time),
+    seq: `#${record.seq}`,
+    endpoint: `POST /api/${record.prefix}/notifications/payment`,
+    customerKey: param('customerKey'),
+    sessionKey: param('sessionKey'),
+    market: param('market'),
+    lines: shownLines,
+    verdict: `${record.status}${record.reason ? ` ${record.reason}` : ''}`,
+    tone: record.status == 204 ? 'ok' : 'bad',
   };
 }
 
@@ -181,6 +227,12 @@ export function readCookies() {
 export const readConsent = () => {
   const value = readCookies()[CONSENT_COOKIE];
   return value == 'granted' || value == 'denied' ? value : 'pending';
+};
+
+/** The visitor's route for the notifications as the site records it, or `fallback` (the page's, rendered by the server). @param {string} fallback */
+export const readRoute = (fallback) => {
+  const value = readCookies()[ROUTE_COOKIE];
+  return value == 'proxy' || value == 'direct' ? value : fallback;
 };
 
 /** The visit's Session API session as the tracker keeps it in localStorage (`{sessionKey}.{sessionId}`), if any. */

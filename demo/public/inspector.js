@@ -1,12 +1,13 @@
-// The inspector page: every request the stand-ins receive (live), this origin's keys, cookies and outbox, and the
-// stand-ins' fault switches. It runs no tracker, so it can watch the outbox without taking it over.
+// The inspector page: every request the stand-ins receive (live: notifications with who sent them, Session API
+// calls, payments), this origin's keys, cookies and outbox, and the stand-ins' fault switches. It runs no tracker,
+// so it can watch the outbox without taking it over.
 import {
-  CONSENT_COOKIE, cell, clock, describeRequest, describeUrl, explainTicket, readCookies, readOutbox, readSessionApiEntry, readSetup, relative,
-  shortKey, showRows, watchLog,
+  CONSENT_COOKIE, ROUTE_COOKIE, cell, clock, describePayment, describeRequest, describeUrl, explainTicket, readCookies, readOutbox, readRoute,
+  readSessionApiEntry, readSetup, relative, shortKey, showRows, watchLog,
 } from './inspect.js';
 
 const $ = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.getElementById(id));
-const { apiUrl, cluster } = readSetup();
+const { apiUrl, cluster, route } = readSetup();
 const FAULTS = `${apiUrl}/__standin/faults`;
 const SESSION_FAULTS = `${apiUrl}/__demo/session-faults`;
 
@@ -22,7 +23,7 @@ const requests = watchLog(`${apiUrl}/__standin/requests`, `${apiUrl}/__standin/e
   showState($('requests-state'), state);
   const count = (/** @type {(status: number | 'dropped') => boolean} */ test) => records.filter((record) => test(record.status)).length;
   $('requests-summary').textContent = cluster
-    ? `The pages send to cluster ${cluster}, not to this stand-in: see the browser's Network tab.`
+    ? `The pages send to cluster ${cluster}${readRoute(route) == 'proxy' ? ' through the proxy' : ''}, not to this stand-in: see the browser's Network tab.`
     : `${records.length} request(s): ${count((s) => s == 204)} delivered (204), ${count((s) => s == 400)} refused (400), `
       + `${count((s) => s == 'dropped' || (typeof s == 'number' && s >= 500))} failed (5xx or dropped), which the tracker retries.`;
   showRows($('requests'), records.slice().reverse().map((record) => {
@@ -30,6 +31,7 @@ const requests = watchLog(`${apiUrl}/__standin/requests`, `${apiUrl}/__standin/e
     return { id: `${record.seq}@${record.time}`, cells: [
       cell(shown.time, { className: 'nowrap' }),
       cell(shown.type, { className: 'nowrap', note: shown.endpoint }),
+      cell(shown.via, { className: 'wrap lines sender', note: shown.headers.join('\n') }),
       cell(`customerKey ${shown.customerKey}`, { note: `sessionKey ${shown.sessionKey} · market ${shown.market}` }),
       cell(shown.body.length > 300 ? `${shown.body.slice(0, 300)}…` : shown.body || '(none)', { className: 'wrap', title: shown.body, note: shown.explained }),
       cell(shown.verdict, { className: shown.tone, note: shown.fault }),
@@ -40,7 +42,7 @@ const requests = watchLog(`${apiUrl}/__standin/requests`, `${apiUrl}/__standin/e
 // Session API: the stand-in's requests with their answers (served by demo/server.mjs), preflights left out.
 const seenSessions = new Set();
 const sessions = watchLog(`${apiUrl}/__demo/session-requests`, `${apiUrl}/__demo/session-events`,
-  (/** @type {import('../server.mjs').SessionRecord[]} */ records, state) => {
+  (/** @type {import('../inspector-feeds.mjs').SessionRecord[]} */ records, state) => {
     showState($('session-state'), state);
     const calls = records.filter((record) => record.method != 'OPTIONS');
     $('session-summary').textContent = `${calls.length} call(s), ${records.length - calls.length} CORS preflight(s) not shown. `
@@ -61,10 +63,31 @@ const sessions = watchLog(`${apiUrl}/__demo/session-requests`, `${apiUrl}/__demo
     }), seenSessions, 'No Session API call yet (the tracker makes them once consent is granted).');
   });
 
+// Payments: what the storefront's checkout sent the admin stand-in (with the Api-Key, which is not shown).
+const seenPayments = new Set();
+const payments = watchLog(`${apiUrl}/__demo/payments`, `${apiUrl}/__demo/payment-events`,
+  (/** @type {(import('./inspect.js').LogRecord & Parameters<typeof describePayment>[0])[]} */ records, state) => {
+    showState($('payments-state'), state);
+    const taken = records.filter((record) => record.status == 204).length;
+    $('payments-summary').textContent = `${records.length} payment notification(s), ${taken} taken (204). `
+      + 'Sent by the storefront\'s server on “Place order”, with the keys of the visitor\'s tracker cookies; never by the browser.';
+    showRows($('payments'), records.slice().reverse().map((record) => {
+      const shown = describePayment(record);
+      return { id: `${record.seq}@${record.time}`, cells: [
+        cell(shown.time, { className: 'nowrap', note: `${shown.seq} · ${shown.endpoint}` }),
+        cell(`customerKey ${shown.customerKey}`, { note: `sessionKey ${shown.sessionKey} · market ${shown.market}` }),
+        cell(shown.lines.join('\n'), { className: 'wrap lines' }),
+        cell(shown.verdict, { className: shown.tone }),
+      ] };
+    }), seenPayments, 'No payment yet: add something to the bag in the store and place the order.');
+  });
+
 $('clear').onclick = async () => {
-  await Promise.allSettled([fetch(`${apiUrl}/__standin/requests`, { method: 'DELETE' }), fetch(`${apiUrl}/__demo/session-requests`, { method: 'DELETE' })]);
+  await Promise.allSettled(['__standin/requests', '__demo/session-requests', '__demo/payments']
+    .map((path) => fetch(`${apiUrl}/${path}`, { method: 'DELETE' })));
   requests.forget();
   sessions.forget();
+  payments.forget();
 };
 
 // Keys, cookies and the outbox: read from this origin, often (cookies have no change event everywhere).
@@ -81,6 +104,9 @@ function showStorage() {
   $('cookie-session-key').textContent = cookies.elevate_session_key ?? '(no cookie)';
   $('cookie-session-api').textContent = readSessionApiEntry()?.split('.').slice(1).join('.') || '(no session yet)';
   $('cookie-consent').textContent = cookies[CONSENT_COOKIE] ? `${cookies[CONSENT_COOKIE]} (recorded by the site)` : 'pending (no choice yet)';
+  const chosen = readRoute(route);
+  $('cookie-route').textContent = `${chosen == 'proxy' ? 'proxy: /elevate on this origin' : 'direct: the browser sends across origins'}`
+    + (cookies[ROUTE_COOKIE] ? ' (chosen in the store)' : ' (the demo\'s default)');
   const names = Object.keys(cookies).sort();
   showRows($('cookies'), names.map((name) => ({ id: `${name}=${cookies[name]}`, cells: [cell(name, { className: 'nowrap' }), cell(cookies[name])] })),
     new Set(), 'No cookies: consent not granted yet, or forgotten.');

@@ -18,8 +18,8 @@ afterEach(async () => {
 
 type Received = { type: string; ticket?: string; status: number | 'dropped'; query: Record<string, string> };
 const received = async () => (await (await fetch(`${running.demo.apiUrl}/__standin/requests`)).json()) as Received[];
-const clearLogs = () => Promise.all([fetch(`${running.demo.apiUrl}/__standin/requests`, { method: 'DELETE' }),
-  fetch(`${running.demo.apiUrl}/__demo/session-requests`, { method: 'DELETE' })]);
+const clearLogs = () => Promise.all(['__standin/requests', '__demo/session-requests', '__demo/payments']
+  .map((path) => fetch(`${running.demo.apiUrl}/${path}`, { method: 'DELETE' })));
 
 /** expect.poll with room for a loaded machine (its default gives up after 1 s). */
 const poll = <T>(read: () => T | Promise<T>, timeout = 5_000) => expect.poll(read, { timeout, interval: 50 });
@@ -50,8 +50,12 @@ const ticketOf = async (page: Page, selector: string) => (await page.locator(sel
 /** The cells' text of each row of an inspector table, newest first. */
 const rowsOf = (inspector: Page, tbody: string) => inspector.locator(`#${tbody} tr:not(.empty)`)
   .evaluateAll((rows) => rows.map((row) => [...(row as HTMLTableRowElement).cells].map((cell) => cell.innerText)));
-/** The inspector's notification rows as [type, keys, body, verdict]. */
-const requestRows = async (inspector: Page) => (await rowsOf(inspector, 'requests')).map(([, type, keys, body, verdict]) => ({ type, keys, body, verdict }));
+/** The inspector's notification rows as { type, keys, body, verdict }. */
+const requestRows = async (inspector: Page) => (await rowsOf(inspector, 'requests')).map(([, type, , keys, body, verdict]) => ({ type, keys, body, verdict }));
+/** Who sent each notification, as the inspector shows it: "proxy" or "direct", then the headers that say so. */
+const senderRows = async (inspector: Page) => (await rowsOf(inspector, 'requests')).map(([, , sender]) => sender);
+/** The inspector's payment rows as { time, keys, lines, verdict }. */
+const paymentRows = async (inspector: Page) => (await rowsOf(inspector, 'payments')).map(([time, keys, lines, verdict]) => ({ time, keys, lines, verdict }));
 const cookiesOf = async (context: BrowserContext) =>
   Object.fromEntries((await contextCookies(context)).map((cookie) => [cookie.name, cookie.value])) as Record<string, string>;
 
@@ -79,6 +83,9 @@ it('shows a visit as it happens: clicks, sign-in with the Session API, the end o
     { type: expect.stringMatching(/^click/), keys: expect.stringContaining(guest.sessionKey),
       body: expect.stringContaining('autumn-sale · /storefront/start #1'), verdict: '204' },
   ]);
+  // Both through the storefront's proxy, which forwarded the browser's User-Agent and added X-Forwarded-For.
+  const userAgent = await store.evaluate(() => navigator.userAgent);
+  expect(await senderRows(inspector)).toEqual(Array(2).fill(`proxy\nX-Forwarded-For 127.0.0.1\nUser-Agent ${userAgent}`));
 
   // Sign in: setCustomerKey for the notifications, identify for the Session API.
   await store.getByRole('button', { name: 'Sign in' }).click();
@@ -228,4 +235,70 @@ it('consent: pending holds clicks, granted sends them, denied deletes the cookie
     .toEqual([[customerKey, sessionKey, 204]]);
   await poll(() => store.getByRole('button', { name: 'denied' }).getAttribute('aria-pressed')).toBe('true');
   await screenshot(store, 'store-forgotten');
+});
+
+it('the route switch: through the proxy the inspector shows the forwarded headers, direct the browser\'s Origin', async () => {
+  const { context, store, inspector } = await openStoreAndInspector('granted');
+  const userAgent = await store.evaluate(() => navigator.userAgent);
+  const { siteUrl } = running.demo;
+  expect(await store.getByRole('button', { name: 'proxy', exact: true }).getAttribute('aria-pressed')).toBe('true');
+  expect(await store.locator('#api-base').textContent()).toBe(`${siteUrl}/elevate (the proxy)`);
+  await poll(() => inspector.locator('#cookie-route').textContent()).toBe('proxy: /elevate on this origin (the demo\'s default)');
+  await store.locator('a.banner').click();
+  await poll(() => senderRows(inspector)).toEqual([`proxy\nX-Forwarded-For 127.0.0.1\nUser-Agent ${userAgent}`]);
+
+  // Direct: the page reloads with the stand-in as its apiBase, and the browser sends across origins.
+  await Promise.all([store.waitForEvent('load'), store.getByRole('button', { name: 'direct', exact: true }).click()]);
+  await trackerIsUp(store);
+  expect((await cookiesOf(context)).demo_route).toBe('direct');
+  expect(await store.getByRole('button', { name: 'direct', exact: true }).getAttribute('aria-pressed')).toBe('true');
+  expect(await store.locator('#api-base').textContent()).toBe(running.demo.apiUrl);
+  await poll(() => inspector.locator('#cookie-route').textContent()).toBe('direct: the browser sends across origins (chosen in the store)');
+  await store.locator('a.banner').click();
+  await poll(async () => (await senderRows(inspector))[0]).toBe(`direct\nOrigin ${siteUrl}\nno X-Forwarded-For\nUser-Agent ${userAgent}`);
+  await inspector.bringToFront();
+  await screenshot(inspector, 'inspector-routes');
+
+  // And back.
+  await store.bringToFront();
+  await Promise.all([store.waitForEvent('load'), store.getByRole('button', { name: 'proxy', exact: true }).click()]);
+  await trackerIsUp(store);
+  await store.locator('a.banner').click();
+  await poll(async () => (await senderRows(inspector))[0]).toMatch(/^proxy\nX-Forwarded-For 127\.0\.0\.1\nUser-Agent /);
+  expect((await requestRows(inspector)).map((row) => row.verdict)).toEqual(['204', '204', '204']);
+});
+
+it('Place order: the server sends the payment with the page\'s keys, and the inspector shows it as the admin stand-in got it', async () => {
+  const { store, inspector } = await openStoreAndInspector('granted');
+  await poll(() => inspector.locator('#payments-state').textContent()).toBe('live');
+  await Promise.all([store.waitForURL('**/product.html?id=3'), store.locator('#listing .tile').nth(2).click()]);
+  await trackerIsUp(store);
+  expect(await store.getByRole('button', { name: 'Place order' }).isDisabled()).toBe(true);
+  await store.getByRole('button', { name: 'Add to bag' }).click();
+  await store.getByRole('button', { name: 'Add to bag' }).click();
+  await poll(() => store.locator('#bag li').allTextContents()).toEqual(['2 × Skerry Windbreaker · £178']);
+  const { customerKey, sessionKey } = await trackerOf(store);
+  await store.getByRole('button', { name: 'Place order · £178' }).click();
+  await poll(() => store.locator('#order-result').textContent()).toMatch(/^Order NV-\d+ placed \(£178\)\. Payment notification taken by Elevate \(204\)/);
+  expect(await store.locator('#order-result').textContent()).toContain(`the keys of your tracker cookies: customerKey ${customerKey}, sessionKey ${sessionKey}.`);
+  expect(await store.locator('#bag li').count()).toBe(0);
+  await screenshot(store, 'store-order');
+  await poll(() => paymentRows(inspector)).toEqual([{
+    time: expect.stringMatching(/\n#1 · POST \/api\/admin\/v4\/notifications\/payment$/),
+    keys: `customerKey ${customerKey}\nsessionKey ${sessionKey} · market UK`,
+    lines: 'P1003-01 × 2 = 178', verdict: '204',
+  }]);
+  expect(await inspector.locator('#payments-summary').textContent()).toMatch(/^1 payment notification\(s\), 1 taken \(204\)/);
+  await inspector.bringToFront();
+  await screenshot(inspector, 'inspector-payment');
+
+  // Without consent the order is placed, and Elevate hears nothing of it.
+  await store.bringToFront();
+  await store.getByRole('button', { name: 'denied' }).click();
+  await store.getByRole('button', { name: 'Add to bag' }).click();
+  await store.getByRole('button', { name: 'Place order · £89' }).click();
+  await poll(() => store.locator('#order-result').textContent())
+    .toMatch(/^Order NV-\d+ placed \(£89\)\. Not sent to Elevate: the visitor's consent is denied/);
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  expect(await paymentRows(inspector)).toHaveLength(1);
 });

@@ -6,7 +6,8 @@ import { useDemo } from '../support/demo.ts';
 
 const running = useDemo();
 
-type Received = { type: string; ticket?: string; status: number | 'dropped'; query: Record<string, string> };
+type Received = { type: string; ticket?: string; status: number | 'dropped'; query: Record<string, string>;
+  userAgent: string | null; forwardedFor: string | null; origin: string | null; hasCookie: boolean };
 const received = async () => (await (await fetch(`${running.demo.apiUrl}/__standin/requests`)).json()) as Received[];
 const clearReceived = () => fetch(`${running.demo.apiUrl}/__standin/requests`, { method: 'DELETE' });
 const deliveredTickets = async () => (await received()).filter((r) => r.type == 'click' && r.status == 204).map((r) => r.ticket);
@@ -130,6 +131,71 @@ it('the single-page app changes routes without a page load and tracks the tiles 
   const tickets = await page.locator('#view .tile').evaluateAll((all) => all.map((tile) => tile.getAttribute('data-elevate-ticket')));
   expect(tickets.length).toBeGreaterThan(0);
   expect(tickets.every((ticket) => atob(ticket!).startsWith(';/spa/category/camp;'))).toBe(true);
+  expect(errors).toEqual([]);
+  await page.context().close();
+});
+
+it('sends through the storefront\'s proxy by default, and straight from the browser once switched to direct', async () => {
+  await clearReceived();
+  const { page, errors } = await openShop();
+  await page.goto(`${running.demo.siteUrl}/`);
+  await trackerIsUp(page);
+  const userAgent = await page.evaluate(() => navigator.userAgent);
+  // The script tag's apiBase is this origin's /elevate: no request leaves for the stand-in's origin.
+  expect(await page.locator('script[data-api-base]').getAttribute('data-api-base')).toBe(`${running.demo.siteUrl}/elevate`);
+  const crossOrigin: string[] = [];
+  page.on('request', (request) => new URL(request.url()).origin == running.demo.apiUrl && request.url().includes('/notifications/')
+    && crossOrigin.push(request.url()));
+  await page.locator('a.banner').click();
+  const sender = async () => (await received()).map(({ type, status, userAgent, forwardedFor, origin, hasCookie }) =>
+    ({ type, status, userAgent, forwardedFor, origin, hasCookie }));
+  await poll(sender).toEqual([{ type: 'click', status: 204, userAgent, forwardedFor: '127.0.0.1', origin: null, hasCookie: false }]);
+  expect(crossOrigin).toEqual([]);
+
+  // The bar's switch: the site's cookie, and the page reloads pointing at the stand-in.
+  await clearReceived();
+  await Promise.all([page.waitForEvent('load'), page.getByRole('button', { name: 'direct', exact: true }).click()]);
+  await trackerIsUp(page);
+  expect(await page.locator('script[data-api-base]').getAttribute('data-api-base')).toBe(running.demo.apiUrl);
+  await page.locator('a.banner').click();
+  await poll(sender).toEqual([{ type: 'click', status: 204, userAgent, forwardedFor: null, origin: running.demo.siteUrl, hasCookie: expect.any(Boolean) }]);
+  expect(crossOrigin).toHaveLength(1);
+
+  // The single-page app follows the same switch.
+  await page.goto(`${running.demo.siteUrl}/spa/`);
+  await trackerIsUp(page);
+  await clearReceived();
+  await page.locator('#view .tile').first().click();
+  await poll(async () => (await received()).map((r) => r.origin)).toEqual([running.demo.siteUrl]);
+  await Promise.all([page.waitForEvent('load'), page.getByRole('button', { name: 'proxy', exact: true }).click()]);
+  await trackerIsUp(page);
+  await clearReceived();
+  await page.locator('#view .tile').first().click();
+  await poll(async () => (await received()).map((r) => [r.forwardedFor, r.origin])).toEqual([['127.0.0.1', null]]);
+  expect(errors).toEqual([]);
+  await page.context().close();
+});
+
+it('Place order in the single-page app: the bag goes to POST /checkout and its payment reaches the admin stand-in', async () => {
+  await fetch(`${running.demo.apiUrl}/__demo/payments`, { method: 'DELETE' });
+  const { page, errors } = await openShop();
+  await page.goto(`${running.demo.siteUrl}/spa/p/21`);
+  await trackerIsUp(page);
+  await page.getByRole('button', { name: 'Add to bag' }).click();
+  await poll(() => page.locator('#bag li').allTextContents()).toEqual(['1 × Glacier Dome Tent · £459']);
+  // The add-to-cart notification went as before.
+  await poll(async () => (await received()).some((r) => r.type == 'add-to-cart' && r.status == 204)).toBe(true);
+  const [orderResponse] = await Promise.all([page.waitForResponse('**/checkout'), page.getByRole('button', { name: 'Place order · £459' }).click()]);
+  expect(orderResponse.request().headers()['content-type']).toBe('application/json');
+  const answer = await orderResponse.json();
+  const { customerKey, sessionKey } = await page.evaluate(() => ({
+    customerKey: (window as any).elevateTracker.customerKey, sessionKey: (window as any).elevateTracker.sessionKey }));
+  expect(answer).toMatchObject({ total: 459, notified: true, isNew: false, customerKey, sessionKey });
+  await poll(() => page.locator('#order-result').textContent()).toContain(`Order ${answer.order} placed (£459). Payment notification taken by Elevate (204)`);
+  const payments = await (await fetch(`${running.demo.apiUrl}/__demo/payments`)).json();
+  expect(payments).toEqual([expect.objectContaining({ query: { customerKey, market: 'UK', sessionKey },
+    body: { lines: [{ variantKey: 'P1021-01', quantity: 1, sellingPrice: 459 }] }, status: 204 })]);
+  expect(await page.locator('#view h1').textContent()).toBe('Glacier Dome Tent'); // still the same route, no page load
   expect(errors).toEqual([]);
   await page.context().close();
 });

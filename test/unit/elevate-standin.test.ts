@@ -325,14 +325,14 @@ describe('records and waitFor', () => {
       {
         seq: 1, time: expect.any(Number), type: 'click', method: 'POST', path: '/api/v2/notifications/click',
         query: { customerKey: 'c-1', market: 'UK', sessionKey: 's-1' }, contentType: 'application/json;charset=utf-8', hasCookie: false,
-        body: clickBody, json: { ticket: 'Oy9mYXNoaW9u' }, ticket: 'Oy9mYXNoaW9u', status: 204, reason: undefined, fault: undefined,
+        userAgent: 'node', forwardedFor: null, origin: null, body: clickBody, json: { ticket: 'Oy9mYXNoaW9u' }, ticket: 'Oy9mYXNoaW9u', status: 204, reason: undefined, fault: undefined,
         apiVersion: 'v2',
       },
       expect.objectContaining({ seq: 2, type: 'end', apiVersion: 'v2', body: null, json: undefined, status: 400,
         reason: 'missing required query parameter(s): customerKey, sessionKey' }),
     ]);
     expect(Object.keys(standIn.requests[0])).toEqual(['seq', 'time', 'type', 'apiVersion', 'method', 'path', 'query',
-      'contentType', 'hasCookie', 'body', 'json', 'ticket', 'status', 'reason', 'fault']);
+      'contentType', 'hasCookie', 'userAgent', 'forwardedFor', 'origin', 'body', 'json', 'ticket', 'status', 'reason', 'fault']);
     expect(standIn.requests[0].time).toBeGreaterThanOrEqual(before);
     expect(standIn.delivered('end')).toEqual([]);
   });
@@ -345,7 +345,7 @@ describe('records and waitFor', () => {
     expect(standIn.requests[0]).toEqual({
       seq: 1, time: expect.any(Number), type: 'add-favorite', apiVersion: 'v3', method: 'POST',
       path: '/api/storefront/v3/notifications/add-favorite', query: { customerKey: 'c-1', market: 'UK', sessionKey: 's-1' },
-      contentType: 'text/plain;charset=UTF-8', hasCookie: false, body: favorite, json: { variantKey: 'vk-1' }, ticket: undefined,
+      contentType: 'text/plain;charset=UTF-8', hasCookie: false, userAgent: 'node', forwardedFor: null, origin: null, body: favorite, json: { variantKey: 'vk-1' }, ticket: undefined,
       status: 204, reason: undefined, fault: undefined,
     });
     expect(standIn.delivered('add-favorite').map((r) => r.seq)).toEqual([1, 2]);
@@ -359,6 +359,23 @@ describe('records and waitFor', () => {
     await end();
     expect(standIn.requests.map((r) => r.hasCookie)).toEqual([true, false]);
     expect(JSON.stringify(standIn.requests)).not.toContain('secret');
+  });
+
+  it('records User-Agent, X-Forwarded-For and Origin: a proxy forwards the first two, a browser sends the last', async () => {
+    const url = `${base}/api/storefront/v3/notifications/end?${params}`;
+    // Through a first-party proxy: the visitor's User-Agent and the address chain, no Origin.
+    await fetch(url, { method: 'POST', headers: { 'User-Agent': 'Mozilla/5.0 (X11) Chrome/156', 'X-Forwarded-For': '203.0.113.7, 127.0.0.1' } });
+    // Straight from a browser on the shop's origin.
+    await fetch(url, { method: 'POST', headers: { 'User-Agent': 'Mozilla/5.0 (X11) Chrome/156', Origin: 'http://shop.test' } });
+    expect(standIn.requests.map(({ userAgent, forwardedFor, origin, status }) => ({ userAgent, forwardedFor, origin, status }))).toEqual([
+      { userAgent: 'Mozilla/5.0 (X11) Chrome/156', forwardedFor: '203.0.113.7, 127.0.0.1', origin: null, status: 204 },
+      { userAgent: 'Mozilla/5.0 (X11) Chrome/156', forwardedFor: null, origin: 'http://shop.test', status: 204 },
+    ]);
+  });
+
+  it('records the headers of refused requests too', async () => {
+    await fetch(`${base}/api/v2/notifications/end`, { method: 'POST', headers: { 'X-Forwarded-For': '198.51.100.1' } });
+    expect(standIn.requests[0]).toMatchObject({ status: 400, forwardedFor: '198.51.100.1', userAgent: 'node' });
   });
 
   it('emits each record', async () => {

@@ -2,13 +2,14 @@
 // route renders its own ticketed tiles. The tracker is created once for the app's life (not per route or view):
 // its one click listener on `document` sees every tile a route renders later, so views need no tracking code.
 import { createTracker } from '/dist/index.js';
-import { CATEGORIES, PRODUCTS, cartTicket, contentTicket, productById, productTicket, tileHtml } from '../catalog.js';
+import { CATEGORIES, PRODUCTS, cartTicket, contentTicket, productById, productTicket, tileHtml, variantKeyOf } from '../catalog.js';
 
-const { standin = '', cluster = '', market = 'UK', consent = 'pending' } = document.body.dataset;
+const { standin = '', notifications = '', cluster = '', market = 'UK', consent = 'pending' } = document.body.dataset;
 
 /** @type {Record<string, unknown>} */
 const options = {
-  ...(cluster ? { clusterId: cluster } : { apiBase: standin }),
+  // The storefront's first-party proxy or the stand-in; none when the pages send straight to a real cluster.
+  ...(notifications ? { apiBase: notifications } : { clusterId: cluster }),
   market,
   sessionApi: `${standin}/session-api`,
   consent, // the site's recorded choice (server-rendered here; a consent manager's in a real shop)
@@ -45,7 +46,7 @@ function route(/** @type {string} */ path) {
     const others = PRODUCTS.filter((other) => other.category == product.category && other.id != product.id);
     return [product.name, `<section class="product" style="--h:${product.hue}"><div class="img"><svg><use href="/icons.svg#${product.icon}"/></svg></div>
       <div><small>${product.key}</small><h1>${product.name}</h1><p class="price">£${product.price}</p>
-      <p>Same product page as the server-rendered shop, rendered by the app.</p><button class="add" type="button" data-elevate-cart-ticket="${cartTicket('/spa/product', product)}">Add to bag</button></div></section>
+      <p>Same product page as the server-rendered shop, rendered by the app.</p><button class="add" type="button" data-variant-key="${variantKeyOf(product)}" data-elevate-cart-ticket="${cartTicket('/spa/product', product)}">Add to bag</button></div></section>
       <h2>More ${CATEGORIES[/** @type {keyof typeof CATEGORIES} */ (product.category)].toLowerCase()}</h2>${grid(others, '/spa/product/more-like-this')}`];
   }
   return ['Not found', '<h1>Not found</h1><p><a href="/spa/">Back to the start</a></p>'];
