@@ -37,9 +37,12 @@ const outputs = [
   { entry: 'src/impressions.ts', outfile: 'dist/elevate-tracker.impressions.js', budget: 850,
     options: { ...browser, format: 'esm', minify: true } },
   // The npm entry, unminified, with its comments (the site's bundler minifies it; the bench measures that): its budget
-  // guards against something large slipping in.
-  { entry: 'src/index.ts', outfile: 'dist/index.js', budget: 13500,
-    options: { ...browser, format: 'esm', packages: 'external' } },
+  // guards against something large slipping in. What it imports only when needed (the session shim, the impression
+  // watcher) stays a dynamic import of a chunk of its own, so that the site's bundler splits it off too; each chunk
+  // has `chunkBudget`.
+  { entry: 'src/index.ts', outfile: 'dist/index.js', budget: 11000, chunkBudget: 4000,
+    options: { ...browser, format: 'esm', packages: 'external', splitting: true, outdir: 'dist', entryNames: '[name]',
+      chunkNames: 'chunks/[name]-[hash]' } },
   { entry: 'src/server/index.ts', outfile: 'dist/server.js',
     options: { ...node, format: 'esm', packages: 'external' } },
   { entry: 'src/server/cli.ts', outfile: 'dist/cli.js',
@@ -49,7 +52,7 @@ const outputs = [
 rmSync('dist', { recursive: true, force: true });
 const present = outputs.filter(({ entry }) => existsSync(entry));
 const results = await Promise.all(present.map(({ entry, outfile, options }) =>
-  build({ entryPoints: [entry], outfile, bundle: true, sourcemap: true, legalComments: 'none', metafile: true,
+  build({ entryPoints: [entry], ...(options.splitting ? {} : { outfile }), bundle: true, sourcemap: true, legalComments: 'none', metafile: true,
     banner: { js: banner }, define: { __VERSION__: JSON.stringify(version) }, logLevel: 'warning', ...options })));
 
 // `node build.mjs --analyze` (npm run size): what each module weighs in each browser bundle, minified.
@@ -63,7 +66,11 @@ if (process.argv.includes('--analyze')) {
 execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
 
 let overBudget = false;
-const rows = present.map(({ outfile, budget }) => {
+/** Each output file with its budget: a split entry's chunks (dist/chunks/…) have the entry's chunkBudget. */
+const files = present.flatMap(({ outfile, budget, chunkBudget }, index) => [{ outfile, budget },
+  ...Object.keys(results[index].metafile.outputs).filter((file) => file.startsWith('dist/chunks/') && file.endsWith('.js'))
+    .map((file) => ({ outfile: file, budget: chunkBudget }))]);
+const rows = files.map(({ outfile, budget }) => {
   const code = readFileSync(outfile);
   const gzip = gzipSync(code, { level: 9 }).length;
   const brotli = brotliCompressSync(code).length;

@@ -1,5 +1,5 @@
-export { createTracker } from './tracker';
-export type { Tracker } from './tracker';
+export { createTracker } from './create-tracker';
+export type { Tracker } from './tracker-methods';
 export { ElevateConfigError } from './config';
 export type { Consent, SessionApiOptions, TrackerOptions } from './config';
 export { createSessionClient, SessionApiError } from './session-api';

@@ -1,8 +1,8 @@
 import { watchAds } from './ad-watch';
 import { createCookieJar } from './cookie-jar';
-import { watchImpressions } from './impressions';
+import type { watchImpressions } from './impressions';
 import { ownClicks } from './clicks';
-import { rejectUnknownOptions, resolveConfig, type Config, type Consent, type TrackerOptions } from './config';
+import type { Config, Consent } from './config';
 import { createKeyStore } from './keys';
 import { takeLegacyKeys } from './legacy-keys';
 import { readSignal, removeStoredKeys, tellOtherTabs } from './consent-signal';
@@ -10,7 +10,7 @@ import { createDebug, logError } from './log';
 import { isTicket, type NotificationType } from './notifications';
 import { createNotifier } from './notifier';
 import { createOutbox } from './outbox';
-import { attachSessionApi } from './session-shim';
+import type { attachSessionApi } from './session-shim';
 import { linkSession } from './session-link';
 import { watchPageLifecycle } from './page-lifecycle';
 import { trackerMethods, type Tracker } from './tracker-methods';
@@ -27,21 +27,6 @@ export interface Loaders {
 
 /** Clicks within this time on the same ticket are one click (a double click). */
 const REPEAT_WINDOW = 1000;
-
-/**
- * Creates the tracker: validates the options (throws `ElevateConfigError`), reads the keys, and listens for clicks
- * on ticketed elements. Without a DOM (server-side rendering) it returns a tracker that does nothing.
- */
-export function createTracker(options: TrackerOptions): Tracker {
-  rejectUnknownOptions(options);
-  const config = resolveConfig(options);
-  if (typeof document != 'undefined') return startTracker(config, { sessionApi: async () => attachSessionApi, impressions: async () => watchImpressions });
-  const nothing = () => {};
-  return { customerKey: '', sessionKey: '', click: nothing, end: nothing, setCustomerKey: nothing, reset: nothing,
-    destroy: nothing, identify: nothing, session: Promise.resolve(undefined), setConsent: nothing, forget: () => '',
-    addToCart: nothing, addFavorite: nothing, removeFavorite: nothing, removeRecentSearches: nothing, removeRecentlyViewed: nothing,
-    adImpression: nothing };
-}
 
 /** Starts a tracker in the page with validated options. */
 export function startTracker(config: Config, loaders: Loaders): Tracker {

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'v
 import { createSessionStandIn } from '../../demo/session-standin.mjs';
 import type { Tab } from '../support/engines/engine.ts';
 import { keysOf, useEngine } from '../support/engines/spec.ts';
+import { trackerPage } from '../support/harness.ts';
 
 interface Call { method: string; path: string; body: unknown; headers: Record<string, string> }
 
@@ -62,5 +63,21 @@ describe.each(inject('engines'))('$name', (launch) => {
     await spec.site.api.waitFor(1, { type: 'click' });
     expect(await tab.evaluate(() => (window as any).elevateTracker.session.then(() => 'resolved', (error: Error) => error.name)))
       .toBe('SessionApiError');
+  });
+
+  // Issue 16: the npm build imports the shim (and the Session API client) as a chunk of its own, only when needed.
+  it('npm build: imports the session chunk only with sessionApi, and keeps the session as the script tag does', async () => {
+    const shimFetches = (tab: Tab) => tab.evaluate(() => performance.getEntriesByType('resource')
+      .map((entry) => entry.name).filter((name) => /\/dist\/chunks\/session-shim-[\w-]+\.js$/.test(name)));
+    spec.site.setPage('/esm-plain', trackerPage('esm', { options: spec.options(), body: '<p>plain</p>' }));
+    spec.site.setPage('/esm', trackerPage('esm', { options: spec.options({ sessionApi }), body: '<p>with the Session API</p>' }));
+    const [tab] = (await spec.newContext()).tabs;
+    await spec.visit(tab, '/esm-plain');
+    expect(await sessionOf(tab)).toBeUndefined();
+    expect(await shimFetches(tab)).toEqual([]);
+    await spec.visit(tab, '/esm');
+    const keys = await keysOf(tab);
+    expect(await sessionOf(tab)).toMatchObject({ visitId: keys.sessionKey, globalVisitId: keys.customerKey, sessionId: expect.any(String) });
+    expect(await shimFetches(tab)).toHaveLength(1);
   });
 });

@@ -1,0 +1,24 @@
+import { rejectUnknownOptions, resolveConfig, type TrackerOptions } from './config';
+import { startTracker } from './tracker';
+import type { Tracker } from './tracker-methods';
+
+/**
+ * Creates the tracker: validates the options (throws `ElevateConfigError`), reads the keys, and listens for clicks
+ * on ticketed elements. Without a DOM (server-side rendering) it returns a tracker that does nothing.
+ */
+export function createTracker(options: TrackerOptions): Tracker {
+  rejectUnknownOptions(options);
+  const config = resolveConfig(options);
+  // Loaded when first needed: bundlers split them off (the Session API client is most of the npm entry's bytes).
+  if (typeof document != 'undefined') {
+    return startTracker(config, {
+      sessionApi: async () => (await import('./session-shim')).attachSessionApi,
+      impressions: async () => (await import('./impressions')).watchImpressions,
+    });
+  }
+  const nothing = () => {};
+  return { customerKey: '', sessionKey: '', click: nothing, end: nothing, setCustomerKey: nothing, reset: nothing,
+    destroy: nothing, identify: nothing, session: Promise.resolve(undefined), setConsent: nothing, forget: () => '',
+    addToCart: nothing, addFavorite: nothing, removeFavorite: nothing, removeRecentSearches: nothing, removeRecentlyViewed: nothing,
+    adImpression: nothing };
+}
