@@ -17,7 +17,8 @@ const node = { platform: 'node', target: 'node20' };
  * 7,222 B after the engine fixes of issue 13; 8,028 B with issue 14's v3 default, 404 message, migration from the
  * official client and ad impressions, +806 B, of which impressions 490 B; 7,883 B with the impression watcher an
  * on-demand file of its own; 8,282 B once startTracker was cut into modules of at most about 80 lines, whose
- * interfaces' property names the minifier keeps: +399 B).
+ * interfaces' property names the minifier keeps: +399 B; 8,296 B with those names shortened; 8,362 B once the
+ * ad watch waits for the parsed page rather than observing the parser, −0.5 ms at start).
  */
 /**
  * Property names of the tracker's internal interfaces, shortened in the script-tag bundle: the minifier keeps property
@@ -28,7 +29,7 @@ const node = { platform: 'node', target: 'node20' };
 const INTERNAL_PROPERTIES = /^(suspend|grant|deny|sendHeld|dropHeld|notifyActivity|consentTo|isPending|isGranted|lifecycle|sessions|outbox|adopt|release|flush|schedule|finish|transmit|stopTimer|canSendNow|canKeepAliveFor|canFetch|beacon|isLeaving|leave|pending|readAll|isNewVisitor|persist|rotate|touch|notify|stops)$/;
 
 const outputs = [
-  { entry: 'src/script.ts', outfile: 'dist/elevate-tracker.min.js', budget: 8300,
+  { entry: 'src/script.ts', outfile: 'dist/elevate-tracker.min.js', budget: 8400,
     options: { ...browser, format: 'iife', minify: true, mangleProps: INTERNAL_PROPERTIES } },
   // The session shim for the script tag, which imports it on demand (data-session-api).
   { entry: 'src/session-shim.ts', outfile: 'dist/elevate-tracker.session.js', budget: 2450,

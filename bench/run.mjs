@@ -13,6 +13,7 @@ import { describeMachine } from './lib/machine.mjs';
 import { measureClicks } from './lib/measure-clicks.mjs';
 import { measureDelivery, waitForQuiet } from './lib/measure-delivery.mjs';
 import { measureIdle } from './lib/measure-idle.mjs';
+import { measurePageView } from './lib/measure-page-view.mjs';
 import { measureInit } from './lib/measure-init.mjs';
 import { createOfficialStandIn } from './lib/official-standin.mjs';
 import { renderMarkdown, renderSummary } from './lib/report.mjs';
@@ -26,6 +27,7 @@ const SETTINGS = {
     isolated: QUICK ? 40 : 100, gapMs: 20 },
   delivery: { clicks: QUICK ? 30 : 200 },
   idle: { windowMs: QUICK ? 5000 : 30_000, settleMs: 1000 },
+  pageView: { rounds: QUICK ? 2 : 7, windowMs: 10_000 },
 };
 const ALL = ['ours-script', 'ours-npm', 'official', 'none'];
 const CLICKERS = ['ours-script', 'official', 'none'];
@@ -66,6 +68,9 @@ try {
     clicks[rate].delivered = { 'ours-script': received('ours-script').length, official: received('official').length };
   }
 
+  step(`a page view's main-thread time, up to ${SETTINGS.pageView.windowMs / 1000} s after load (${SETTINGS.pageView.rounds} rounds)`);
+  const pageView = await measurePageView(browser, siteUrl, { names: ALL, ...SETTINGS.pageView });
+
   step(`delivery on navigation, with idle pages alongside (${SETTINGS.idle.windowMs / 1000} s)`);
   ours.reset();
   official.reset();
@@ -81,7 +86,7 @@ try {
     machine: { ...describeMachine(browser.version(), loadAtStart), loadAverageAtEnd: loadavg().map((value) => +value.toFixed(2)) },
     contenders: { labels: LABELS, officialVersion },
     settings: SETTINGS,
-    wiring, sizes, init, clicks, delivery, idle,
+    wiring, sizes, init, clicks, pageView, delivery, idle,
   };
   results.budgets = checkBudgets(results);
   writeFileSync(new URL('results.json', import.meta.url), JSON.stringify(results, null, 1) + '\n');

@@ -125,11 +125,13 @@ export function resolveConfig(given: TrackerOptions): Config {
   const config: Record<string, any> = {};
   for (const name of optionNames) {
     const [defaultValue, rule, example] = options[name];
-    const value = config[name] = own(given, name) ?? defaultValue;
+    const givenValue = own(given, name);
+    const value = config[name] = givenValue ?? defaultValue;
     // clusterId is optional only next to apiBase; cookieDomain is optional.
     const isRequired = name == 'market' || (name == 'clusterId' && own(given, 'apiBase') == null);
     const isValid = () => (typeof rule == 'function' ? rule(value) : typeof value == 'string' && rule.test(value));
-    if (value === undefined ? isRequired : !isValid()) {
+    // Defaults are valid: only given values are checked (each rule is a regular expression compiled at first use).
+    if (value === undefined ? isRequired : givenValue != null && !isValid()) {
       throw new ElevateConfigError(name, `Option ${name} (${attributeOf(name)}) is ${value === undefined ? 'missing' : `invalid: ${describe(value)}`}. Example: ${example}.`);
     }
   }
