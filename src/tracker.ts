@@ -56,13 +56,18 @@ export function startTracker(config: Config, loaders: Loaders): Tracker {
   }
   const adImpression = (ticket: string) => notifyActivity('ad-impression', isTicket(ticket) ? { ticket } : undefined, true, false);
 
-  function applyConsent() {
+  /**
+   * Acts on the consent of now. At start, the keys' cookies were just written (with consent) as they were read: only
+   * what the official client's keys change is written again. Later, a grant writes them all, as nothing was written
+   * while consent was missing.
+   */
+  function applyConsent(isStart?: boolean) {
     if (isGranted()) {
       // A visitor new to the cookies may come from the official client, whose keys keep their history in Elevate.
       const legacy = keys.isNewVisitor && takeLegacyKeys();
       keys.isNewVisitor = false;
       if (legacy) Object.assign(keys, legacy);
-      keys.persist(true);
+      keys.persist(!isStart);
       outbox.adopt();
       sendHeld();
       sessions.grant();
@@ -119,7 +124,7 @@ export function startTracker(config: Config, loaders: Loaders): Tracker {
   const lifecycle = watchPageLifecycle(config, keys, outbox, cookies, { isGranted, follow });
   const isStopped = (): boolean => !stops.length;
   const stops = [ownClicks(onMarkedClick, config.ticketAttribute), watchAds(config, loaders.impressions, adImpression, isStopped), lifecycle.stop];
-  applyConsent();
+  applyConsent(true);
 
   debug('started', keys);
   return trackerMethods({ keys, outbox, lifecycle, sessions, stops, notify, notifyActivity, click, adImpression,
