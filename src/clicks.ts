@@ -1,5 +1,8 @@
 import { listen } from './listen';
 
+/** Clicks within this time on the same ticket are one click (a double click). */
+const REPEAT_WINDOW = 1000;
+
 /** Add-to-cart buttons carry the variant's ticket in this attribute. */
 export const CART_ATTRIBUTE = 'data-elevate-cart-ticket';
 
@@ -50,4 +53,16 @@ export function ownClicks(onTicket: (ticket: string, isCart: boolean) => void, a
     if (page[CLICK_OWNER] == release) delete page[CLICK_OWNER];
   };
   return page[CLICK_OWNER] = release;
+}
+
+/** Whether a click on `ticket` at `time` repeats the last one counted (a double click), which is not counted again. */
+export function createRepeatFilter(): (ticket: string, time: number) => boolean {
+  let lastTicket = '';
+  let lastAt = 0;
+  return (ticket, time) => {
+    if (ticket == lastTicket && time - lastAt < REPEAT_WINDOW) return true;
+    lastTicket = ticket;
+    lastAt = time;
+    return false;
+  };
 }

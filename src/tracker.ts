@@ -1,7 +1,7 @@
 import { watchAds } from './ad-watch';
 import { createCookieJar } from './cookie-jar';
 import type { watchImpressions } from './impressions';
-import { ownClicks } from './clicks';
+import { createRepeatFilter, ownClicks } from './clicks';
 import type { Config, Consent } from './config';
 import { createKeyStore } from './keys';
 import { takeLegacyKeys } from './legacy-keys';
@@ -25,8 +25,6 @@ export interface Loaders {
   impressions: () => Promise<typeof watchImpressions>;
 }
 
-/** Clicks within this time on the same ticket are one click (a double click). */
-const REPEAT_WINDOW = 1000;
 
 /** Starts a tracker in the page with validated options. */
 export function startTracker(config: Config, loaders: Loaders): Tracker {
@@ -43,8 +41,7 @@ export function startTracker(config: Config, loaders: Loaders): Tracker {
   const isPending = () => consent == 'pending' && !isRefusedByBrowser;
   const { notify, sendHeld, dropHeld } = createNotifier(config, keys, outbox, isGranted, isPending);
   const sessions = linkSession(config, loaders.sessionApi, keys, isGranted, () => !stops.length, debug);
-  let lastTicket = '';
-  let lastClickAt = 0;
+  const isRepeat = createRepeatFilter();
 
   /** A notification of the visitor's own doing: activity that keeps the session alive (an ad impression is not). */
   function notifyActivity(type: NotificationType, body: object | undefined, isV3Only?: boolean, isActivity = true) {
@@ -99,9 +96,7 @@ export function startTracker(config: Config, loaders: Loaders): Tracker {
     const time = Date.now();
     if (!stops.length) return;
     if (!isTicket(ticket)) return debug('skipped: bad ticket', ticket);
-    if (ticket == lastTicket && time - lastClickAt < REPEAT_WINDOW) return debug('skipped: repeat', ticket);
-    lastTicket = ticket;
-    lastClickAt = time;
+    if (isRepeat(ticket, time)) return debug('skipped: repeat', ticket);
     keys.touch();
     notify('click', { ticket });
   }
