@@ -158,8 +158,10 @@ it('sends through the storefront\'s proxy by default, and straight from the brow
   await trackerIsUp(page);
   expect(await page.locator('script[data-api-base]').getAttribute('data-api-base')).toBe(running.demo.apiUrl);
   await page.locator('a.banner').click();
+  // The browser's own Origin header and no X-Forwarded-For: sent straight to the stand-in. (Not counted through
+  // Playwright's request events: a keepalive request of a page that navigates away may never show there; seen once
+  // in a fresh-clone CI run.)
   await poll(sender).toEqual([{ type: 'click', status: 204, userAgent, forwardedFor: null, origin: running.demo.siteUrl, hasCookie: expect.any(Boolean) }]);
-  expect(crossOrigin).toHaveLength(1);
 
   // The single-page app follows the same switch.
   await page.goto(`${running.demo.siteUrl}/spa/`);
