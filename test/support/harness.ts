@@ -186,3 +186,13 @@ export async function goOffline({ context }: Pick<OpenedPage, 'context'>): Promi
   await context.setOffline(true);
   await Promise.all(context.pages().map((page) => page.waitForFunction(() => navigator.onLine === false)));
 }
+
+/**
+ * Minutes until a session cookie written now should expire: 30 minutes of inactivity, or 00:00 UTC when Elevate ends
+ * every session, whichever comes first (a test run that crosses midnight would otherwise expect 30).
+ */
+export function sessionCookieMinutes(now = Date.now()): number {
+  const midnight = new Date(now);
+  midnight.setUTCHours(24, 0, 0, 0);
+  return Math.min(30, (midnight.getTime() - now) / 60_000);
+}
