@@ -30,11 +30,32 @@ export interface Attempts {
   canSendNow(): boolean;
 }
 
-export function createAttempts(debug: Debug, transport: Transport): Attempts {
-  const pending: Entry[] = [];
+/** One timer for the next flush: soon (a task of its own, at once) or later (the next retry). */
+function createFlushTimer(flush: () => void) {
   let timer: ReturnType<typeof setTimeout> | undefined;
   /** The timer is set for a flush at once (rather than for the next retry). */
-  let isFlushSoon = false;
+  let isSoon = false;
+  const stop = () => {
+    clearTimeout(timer);
+    isSoon = false;
+  };
+  return {
+    stop,
+    soon() {
+      if (isSoon) return;
+      stop();
+      timer = setTimeout(flush, 0);
+      isSoon = true;
+    },
+    later(delay: number) {
+      timer = setTimeout(flush, delay);
+    },
+  };
+}
+
+export function createAttempts(debug: Debug, transport: Transport): Attempts {
+  const pending: Entry[] = [];
+  const timer = createFlushTimer(flush);
   /**
    * Set from `pagehide` until the page shows again. Chromium rejects an unloading page's keepalive fetches with
    * "Failed to fetch" although the browser still delivers them; sending those again would duplicate them.
@@ -43,24 +64,11 @@ export function createAttempts(debug: Debug, transport: Transport): Attempts {
   /** No request before then: the API asked for a pause (Retry-After), which holds for every entry. */
   let pausedUntil = 0;
 
-  function stopTimer() {
-    clearTimeout(timer);
-    timer = undefined;
-    isFlushSoon = false;
-  }
-
-  function schedule() {
-    if (isFlushSoon) return;
-    clearTimeout(timer);
-    timer = setTimeout(flush, 0);
-    isFlushSoon = true;
-  }
-
   function finish(entry: Entry, outcome: unknown) {
     const at = pending.indexOf(entry);
     if (at >= 0) pending.splice(at, 1);
     debug(outcome, entry.url, entry.body);
-    if (entry.sending) schedule(); // room for the next one
+    if (entry.sending) timer.soon(); // room for the next one
   }
 
   function fail(entry: Entry, reason: unknown, retryAfter = 0) {
@@ -70,7 +78,7 @@ export function createAttempts(debug: Debug, transport: Transport): Attempts {
     entry.due = now + backoff(entry.tries);
     pausedUntil = Math.max(pausedUntil, now + retryAfter);
     debug('retry:', reason, entry.url, entry.body);
-    schedule();
+    timer.soon();
   }
 
   function transmit(entry: Entry, isKeptAlive: boolean) {
@@ -85,7 +93,7 @@ export function createAttempts(debug: Debug, transport: Transport): Attempts {
   }
 
   function flush() {
-    stopTimer();
+    timer.stop();
     if (isLeaving) return;
     const now = Date.now();
     let nextDueAt = Infinity;
@@ -105,14 +113,14 @@ export function createAttempts(debug: Debug, transport: Transport): Attempts {
         if (entry.sending) inFlight++;
       }
     }
-    if (nextDueAt < Infinity && navigator.onLine !== false) timer = setTimeout(flush, nextDueAt - now);
+    if (nextDueAt < Infinity && navigator.onLine !== false) timer.later(nextDueAt - now);
   }
 
   return {
     pending,
     leave: (value) => { isLeaving = value; },
     get isLeaving() { return isLeaving; },
-    flush, schedule, stopTimer, transmit, finish,
+    flush, schedule: timer.soon, stopTimer: timer.stop, transmit, finish,
     canSendNow: () => navigator.onLine !== false && Date.now() >= pausedUntil,
   };
 }

@@ -32,6 +32,14 @@ export const isCustomerKey = (value: unknown): value is string =>
 export const isSessionKey = (value: unknown): value is string =>
   typeof value == 'string' && /^[\da-f]{8}-[\da-f]{4}-4[\da-f]{3}-[89ab][\da-f]{3}-[\da-f]{12}$/i.test(value);
 
+/** The keys the cookies hold (one `document.cookie` read), each `''` where it is missing or not valid. */
+function readKeyCookies(jar: CookieJar, { customerKeyCookie, sessionKeyCookie }: Config): [customerKey: string, sessionKey: string] {
+  const cookies = jar.readAll();
+  const customerKey = cookies[customerKeyCookie];
+  const sessionKey = cookies[sessionKeyCookie];
+  return [isCustomerKey(customerKey) ? customerKey : '', isSessionKey(sessionKey) ? sessionKey : ''];
+}
+
 /**
  * Key lifecycle. The session cookie expires when the session does (after `sessionTimeout` without activity, or at
  * 00:00 UTC when Elevate ends every session), so its presence alone says the session is alive: a new page adopts
@@ -59,15 +67,13 @@ export function createKeyStore(config: Config, jar: CookieJar, now: () => number
     isNewVisitor: false,
 
     load() {
-      const cookies = jar.readAll();
-      const storedCustomerKey = cookies[customerKeyCookie];
-      const storedSessionKey = cookies[sessionKeyCookie];
+      const [storedCustomerKey, storedSessionKey] = readKeyCookies(jar, config);
       const isStarting = !store.customerKey;
       // Garbage or tampered values are replaced; on a later read they leave the keys in memory as they are
       // (cookies blocked or cleared since).
-      if (isCustomerKey(storedCustomerKey)) store.customerKey = storedCustomerKey;
+      if (storedCustomerKey) store.customerKey = storedCustomerKey;
       else if (isStarting) store.isNewVisitor = !!(store.customerKey = newKey());
-      if (isSessionKey(storedSessionKey)) {
+      if (storedSessionKey) {
         // The cookie is there, so the session is alive.
         if (storedSessionKey != store.sessionKey && !isStarting) setTimeout(onNewSession);
         store.sessionKey = storedSessionKey;

@@ -1,10 +1,10 @@
-import { createAttempts } from './attempts';
+import { createAttempts, type Attempts } from './attempts';
 import type { Config } from './config';
 import { toJson } from './json';
 import type { Debug } from './log';
 import { OUTBOX_KEY } from './storage-names';
 import { MAX_BYTES, storedKeys, takeStored, type Entry } from './stored-entries';
-import { createTransport, weigh } from './transport';
+import { createTransport, weigh, type Transport } from './transport';
 
 /** Delivers notifications at least once: retries failures, keeps what is undelivered across pages. */
 export interface Outbox {
@@ -66,6 +66,26 @@ function store(key: string, entries: Entry[], apiBase: string): Entry[] | undefi
 }
 
 /**
+ * What can go now goes, as keepalive requests within the quota (a beacon where there is no keepalive). A page that
+ * goes cannot read the answer: only a first try goes blind (a click on a link). A retry, which may fail again,
+ * waits in storage for a page that can: the next one, another tab, or this one shown again. It is stored as soon
+ * as the page is hidden: in Firefox, a tab closed right after it was hidden sometimes kept nothing it wrote at
+ * `pagehide` (3 of 8 runs).
+ */
+function sendFirstTries(attempts: Attempts, transport: Transport) {
+  if (!attempts.canSendNow()) return;
+  // A copy: a beacon finishes its entry, which takes it out of `pending`.
+  for (const entry of [...attempts.pending]) {
+    if (entry.sending || entry.tries) continue;
+    if (transport.canFetch()) {
+      if (transport.canKeepAliveFor(entry)) attempts.transmit(entry, true);
+    } else if (transport.beacon(entry)) {
+      attempts.finish(entry, 'beacon');
+    }
+  }
+}
+
+/**
  * The outbox. Entries are owned either by one page, in memory, or by no page, in localStorage: a page that is
  * hidden or goes away sends what it holds and stores the rest; a visible page adopts what is stored (under a
  * Web Lock where there is one), so two tabs do not send one entry twice. No timer runs while nothing is pending.
@@ -86,26 +106,6 @@ export function createOutbox(debug: Debug, { apiBase, debug: isDebug }: Pick<Con
     pending.push(...entries);
     const isOffline = navigator.onLine === false;
     drop(beyondBounds(pending.filter((entry) => !entry.sending).reverse(), (entry) => entry.tries || isOffline));
-  }
-
-  /**
-   * What can go now goes, as keepalive requests within the quota (a beacon where there is no keepalive). A page that
-   * goes cannot read the answer: only a first try goes blind (a click on a link). A retry, which may fail again,
-   * waits in storage for a page that can: the next one, another tab, or this one shown again. It is stored as soon
-   * as the page is hidden: in Firefox, a tab closed right after it was hidden sometimes kept nothing it wrote at
-   * `pagehide` (3 of 8 runs).
-   */
-  function sendFirstTries() {
-    if (!attempts.canSendNow()) return;
-    // A copy: a beacon finishes its entry, which takes it out of `pending`.
-    for (const entry of [...pending]) {
-      if (entry.sending || entry.tries) continue;
-      if (transport.canFetch()) {
-        if (transport.canKeepAliveFor(entry)) attempts.transmit(entry, true);
-      } else if (transport.beacon(entry)) {
-        attempts.finish(entry, 'beacon');
-      }
-    }
   }
 
   return {
@@ -144,7 +144,7 @@ export function createOutbox(debug: Debug, { apiBase, debug: isDebug }: Pick<Con
     release(isGoingAway, canStore = true) {
       attempts.stopTimer();
       if (isGoingAway) attempts.leave(true);
-      sendFirstTries();
+      sendFirstTries(attempts, transport);
       // What is left is handed over to storage (within its bounds), or stays with this page (no consent, no
       // storage), which retries it for as long as it lives. A plain request in flight dies with a page that goes, and
       // a retry in flight has no answer to read: kept too (at least once, under faults).
