@@ -59,19 +59,18 @@ function start(queue: unknown) {
   // cannot be found beside (a data: URL) rejects rather than throws where they are loaded.
   if (config.sessionApi && !script.src) throw new Error('data-session-api needs <script src=".../elevate-tracker.min.js">.');
   const load = async (file: string) => import(new URL(`elevate-tracker.${file}.js`, script.src).href);
+  const isQueue = !queue || Array.isArray(queue);
+  // What was queued before this file loaded, replayed when the tracker runs (its start is deferred): first, in order.
+  const queued = isQueue ? [...(queue as unknown[] | undefined) || []] : [];
   const tracker = startTracker(config, {
     sessionApi: async () => (await load('session')).attachSessionApi,
     impressions: async () => (await load('impressions')).watchImpressions,
-  }) as ScriptTracker;
+  }, () => runAll(queued)) as ScriptTracker;
   // Each command on its own: one that fails never stops the next.
   const runAll = (commands: unknown[]) => commands.forEach((command) => run(tracker, command));
   tracker.push = (...commands) => runAll(commands);
-  if (queue && !Array.isArray(queue)) {
-    logError(`window.${GLOBAL} is taken by something else: the tracker runs without it.`);
-  } else {
-    page[GLOBAL] = Object.assign(tracker, { [PUBLISHED]: true });
-    runAll((queue as unknown[] | undefined) || []);
-  }
+  if (isQueue) page[GLOBAL] = Object.assign(tracker, { [PUBLISHED]: true });
+  else logError(`window.${GLOBAL} is taken by something else: the tracker runs without it.`);
 }
 
 try {

@@ -68,57 +68,62 @@ export interface TrackerParts {
   consentTo(consent: Consent | 'forget'): void;
 }
 
-/** The public methods, each made safe to call with anything (guardMethods). */
-export function trackerMethods(parts: TrackerParts): Tracker {
-  const { keys, outbox, lifecycle, sessions, stops, notify, notifyActivity } = parts;
-  const isRunning = () => stops.length > 0;
+/**
+ * The public methods, each made safe to call with anything (guardMethods). `run` gives the running parts, starting
+ * the tracker first if it has not run yet (its start is deferred: see startTracker).
+ */
+export function trackerMethods(run: () => TrackerParts): Tracker {
+  const isRunning = () => run().stops.length > 0;
   return guardMethods<Tracker>({
-    get customerKey() { return keys.customerKey; },
-    get sessionKey() { return keys.sessionKey; },
-    click: parts.click,
+    get customerKey() { return run().keys.customerKey; },
+    get sessionKey() { return run().keys.sessionKey; },
+    click: (ticket) => run().click(ticket),
     end() {
       if (!isRunning()) return;
+      const { keys } = run();
       // Ends the session in memory as it is: an expired one is not renewed only to be ended.
-      notify('end');
+      run().notify('end');
       keys.rotate();
       keys.persist();
     },
-    addToCart: (ticket) => notifyActivity('add-to-cart', isTicket(ticket) ? { ticket } : undefined),
-    addFavorite: (key) => notifyActivity('add-favorite', favoriteBody(key)),
-    removeFavorite: (key) => notifyActivity('remove-favorite', favoriteBody(key)),
-    removeRecentSearches: (phrases) => notifyActivity('remove-recent-searches', removalBody('phrases', phrases), true),
-    removeRecentlyViewed: (productKeys) => notifyActivity('remove-recently-viewed', removalBody('productKeys', productKeys), true),
-    adImpression: parts.adImpression,
+    addToCart: (ticket) => run().notifyActivity('add-to-cart', isTicket(ticket) ? { ticket } : undefined),
+    addFavorite: (key) => run().notifyActivity('add-favorite', favoriteBody(key)),
+    removeFavorite: (key) => run().notifyActivity('remove-favorite', favoriteBody(key)),
+    removeRecentSearches: (phrases) => run().notifyActivity('remove-recent-searches', removalBody('phrases', phrases), true),
+    removeRecentlyViewed: (productKeys) => run().notifyActivity('remove-recently-viewed', removalBody('productKeys', productKeys), true),
+    adImpression: (ticket) => run().adImpression(ticket),
     setCustomerKey(key) {
       if (!isRunning()) return;
       if (!isCustomerKey(key)) return logError(`setCustomerKey: ${describe(key)} is not a secret customer-bound key of 1-256 URL-safe characters (never an e-mail).`);
-      keys.customerKey = key;
-      keys.persist();
+      run().keys.customerKey = key;
+      run().keys.persist();
     },
     reset() {
       if (!isRunning()) return;
-      keys.rotate(true);
-      keys.persist();
+      run().keys.rotate(true);
+      run().keys.persist();
     },
     destroy() {
-      if (isRunning()) lifecycle.suspend();
+      const { lifecycle, stops } = run();
+      if (stops.length) lifecycle.suspend();
       stops.splice(0).forEach((stop) => stop());
     },
-    identify: (customerId) => sessions.identify(customerId, parts.isPending()),
+    identify: (customerId) => run().sessions.identify(customerId, run().isPending()),
     get session() {
-      return sessions.session;
+      return run().sessions.session;
     },
     setConsent(value) {
       if (typeof value != 'string' || !CONSENT.test(value)) return logError(`setConsent: ${describe(value)} is not "granted", "pending" or "denied".`);
-      parts.consentTo(value);
+      run().consentTo(value);
     },
     forget() {
+      const { keys, outbox, isGranted, notify, consentTo } = run();
       const { customerKey } = keys;
-      if (parts.isGranted()) {
+      if (isGranted()) {
         notify('end');
         outbox.flush(); // on its way before the outbox is cleared
       }
-      parts.consentTo('forget');
+      consentTo('forget');
       return customerKey;
     },
   });

@@ -2,6 +2,8 @@ import { watchAds } from './ad-watch';
 import { createCookieJar } from './cookie-jar';
 import type { watchImpressions } from './impressions';
 import { createRepeatFilter, ownClicks } from './clicks';
+import { isPageHidden } from './is-page-hidden';
+import { listen } from './listen';
 import type { Config } from './config';
 import { createKeyStore } from './keys';
 import { createConsentRules, createConsentState } from './consent';
@@ -12,7 +14,7 @@ import { createOutbox } from './outbox';
 import type { attachSessionApi } from './session-shim';
 import { linkSession } from './session-link';
 import { watchPageLifecycle } from './page-lifecycle';
-import { trackerMethods, type Tracker } from './tracker-methods';
+import { trackerMethods, type Tracker, type TrackerParts } from './tracker-methods';
 
 export type { Tracker } from './tracker-methods';
 
@@ -25,8 +27,53 @@ export interface Loaders {
 }
 
 
-/** Starts a tracker in the page with validated options. */
-export function startTracker(config: Config, loaders: Loaders): Tracker {
+/** A marked element's click: its ticket, whether it is an add-to-cart button, and when. */
+type MarkedClick = [ticket: string, isCart: boolean, time: number];
+
+/** The running parts, and what a marked element's click does. */
+type Running = TrackerParts & { onMarkedClick(...click: MarkedClick): void };
+
+/**
+ * Starts a tracker in the page with validated options. Only the listeners are added at once; the rest of a start (keys
+ * read and written, consent applied, what other pages stored adopted, the session linked) runs in a task of its own
+ * right after, so that the page's own start-up never waits for it. So does the work of each click: its task only
+ * notes the ticket (a click on a link then navigates no later). The page hidden or left, or any method called, runs
+ * what waits at once, in order. `onRun` runs first thing at the start (the script tag replays its queue).
+ */
+export function startTracker(config: Config, loaders: Loaders, onRun?: () => void): Tracker {
+  const held: MarkedClick[] = [];
+  let running: Running | undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  function run() {
+    clearTimeout(timer);
+    timer = undefined;
+    if (!running) {
+      running = runTracker(config, loaders, own);
+      onRun?.();
+    }
+    held.splice(0).forEach((click) => running!.onMarkedClick(...click));
+    return running;
+  }
+  const runSoon = () => timer ||= setTimeout(() => {
+    try {
+      run();
+    } catch (error) {
+      logError((error as Error).message);
+    }
+  });
+  /** The page hidden or left before the start: the page lifecycle's listeners, added by it, are not called this once. */
+  const onHidden = (isLeaving?: boolean) => (running ? run() : run().lifecycle.suspend(isLeaving));
+  const own = [
+    ownClicks((ticket, isCart) => held.push([ticket, isCart, Date.now()]) && runSoon(), config.ticketAttribute),
+    listen(window, 'pagehide', () => onHidden(true)),
+    listen(document, 'visibilitychange', () => isPageHidden() && onHidden()),
+  ];
+  runSoon();
+  return trackerMethods(run);
+}
+
+/** The tracker's start: its parts, wired; `listeners` are those startTracker added (what removes them). */
+function runTracker(config: Config, loaders: Loaders, listeners: (() => void)[]): Running {
   const debug = createDebug(config.debug);
   const cookies = createCookieJar(config.cookieDomain);
   const isStopped = (): boolean => !stops.length;
@@ -50,8 +97,7 @@ export function startTracker(config: Config, loaders: Loaders): Tracker {
   }
   const adImpression = (ticket: string) => notifyActivity('ad-impression', isTicket(ticket) ? { ticket } : undefined, true, false);
 
-  function click(ticket: string) {
-    const time = Date.now();
+  function click(ticket: string, time = Date.now()) {
     if (isStopped()) return;
     if (!isTicket(ticket)) return debug('skipped: bad ticket', ticket);
     if (isRepeat(ticket, time)) return debug('skipped: repeat', ticket);
@@ -59,17 +105,17 @@ export function startTracker(config: Config, loaders: Loaders): Tracker {
     notify('click', { ticket });
   }
 
-  const onMarkedClick = (ticket: string, isCart: boolean) => isCart
+  const onMarkedClick = (ticket: string, isCart: boolean, time: number) => isCart
     ? isTicket(ticket) ? notifyActivity('add-to-cart', { ticket }) : debug('skipped: bad ticket', ticket)
-    : click(ticket);
+    : click(ticket, time);
 
   const { applyConsent, follow, consentTo } = createConsentRules(config, consent,
     { keys, outbox, cookies, sessions, sendHeld, dropHeld, isStopped });
   const lifecycle = watchPageLifecycle(config, keys, outbox, cookies, { isGranted, follow });
-  const stops = [ownClicks(onMarkedClick, config.ticketAttribute), watchAds(config, loaders.impressions, adImpression, isStopped), lifecycle.stop];
+  const stops = [...listeners, watchAds(config, loaders.impressions, adImpression, isStopped), lifecycle.stop];
   applyConsent(true);
 
   debug('started', keys);
-  return trackerMethods({ keys, outbox, lifecycle, sessions, stops, notify, notifyActivity, click, adImpression,
-    isGranted, isPending, consentTo });
+  return { keys, outbox, lifecycle, sessions, stops, notify, notifyActivity, click, adImpression, isGranted, isPending,
+    consentTo, onMarkedClick };
 }
