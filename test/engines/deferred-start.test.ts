@@ -1,0 +1,85 @@
+// The deferred start in every engine: as the script runs it only adds its listeners; the keys, consent and stored
+// notifications start in a task of its own right after, and each click's task only notes the ticket. What happens in
+// between (a click, a method called, the page left) must come out as if the tracker had started at once.
+import { describe, expect, inject, it } from 'vitest';
+import type { Tab } from '../support/engines/engine.ts';
+import { trackerCookies, UUID, useEngine } from '../support/engines/spec.ts';
+import { trackerPage } from '../support/harness.ts';
+
+/** Counts the page's fetch calls by URL path, so that a test can tell what was sent before a task ended. */
+const COUNT_FETCHES = `window.fetched = [];
+const pageFetch = window.fetch;
+window.fetch = function (url, init) {
+  window.fetched.push(new URL(url).pathname.split('/').pop());
+  return pageFetch.call(this, url, init);
+};`;
+
+describe.each(inject('engines'))('$name', (launch) => {
+  const spec = useEngine(launch);
+
+  /**
+   * A page whose tracker script is not async, followed by `inline`: a classic script that runs right after the
+   * tracker's own synchronous run, before any task of the tracker's.
+   */
+  async function openWith(inline: string, { before = COUNT_FETCHES, options = {} } = {}): Promise<Tab> {
+    const body = '<a id="tile" data-elevate-ticket="T-early">tile</a><button id="cart" data-elevate-cart-ticket="T-cart">add</button>'
+      + `<script>${inline}</script>`;
+    const page = trackerPage('script', { options: spec.options(options), before }).replace(' async></script>', '></script>')
+      .replace('<body></body>', `<body>${body}</body>`);
+    spec.site.setPage('/early', page);
+    const tab = (await spec.newContext()).tabs[0];
+    await tab.goto(spec.site.siteUrl + '/early');
+    return tab;
+  }
+
+  it('sends a click made before the start, once, and nothing from the click\'s own task', async () => {
+    const tab = await openWith(`document.getElementById('tile').click();
+      window.fetchedInClickTask = window.fetched.length;`);
+    const [click] = await spec.site.api.waitFor(1, { type: 'click' });
+    expect(click.ticket).toBe('T-early');
+    expect(await tab.evaluate(() => (window as any).fetchedInClickTask)).toBe(0);
+    const keys = await tab.evaluate(() => ({ customerKey: (window as any).elevateTracker.customerKey }));
+    expect(click.query.customerKey).toBe(keys.customerKey);
+    // After the start, a click is still noted in its task and sent from a task of its own.
+    await tab.click('#cart');
+    await spec.site.api.waitFor(1, { type: 'add-to-cart' });
+    expect(spec.site.api.delivered('click')).toHaveLength(1);
+  });
+
+  it('a method called before the start runs it: keys at once, and the click before it sent first', async () => {
+    const tab = await openWith(`document.getElementById('tile').click();
+      window.keysAtOnce = { customerKey: elevateTracker.customerKey, cookie: document.cookie };
+      elevateTracker.addToCart('T-method');
+      window.fetchedByThen = window.fetched.slice();`);
+    const { customerKey, cookie } = await tab.evaluate(() => (window as any).keysAtOnce);
+    expect(customerKey).toMatch(UUID);
+    expect(cookie).toContain(`elevate_customer_key=${customerKey}`);
+    // The click's notification is built (and queued) before the add-to-cart's: both go out in one flush, in order.
+    await spec.site.api.waitFor(2);
+    expect(spec.site.api.delivered().map((request) => request.path.split('/').pop())).toEqual(expect.arrayContaining(['click', 'add-to-cart']));
+    expect((await trackerCookies(tab)).elevate_customer_key).toBe(customerKey);
+  });
+
+  it('the page left before the start sends what was clicked, within that task', async () => {
+    const tab = await openWith(`document.getElementById('tile').click();
+      dispatchEvent(new PageTransitionEvent('pagehide', { persisted: false }));
+      window.fetchedAtPagehide = window.fetched.slice();`);
+    expect(await tab.evaluate(() => (window as any).fetchedAtPagehide)).toEqual(['click']);
+    const [click] = await spec.site.api.waitFor(1, { type: 'click' });
+    expect(click.ticket).toBe('T-early');
+  });
+
+  it('replays the queue before any call made after the script ran', async () => {
+    const tab = await openWith(`window.keyAfter = elevateTracker.customerKey;`,
+      { before: `window.elevateTracker = [['setCustomerKey', 'K-queued']];` });
+    expect(await tab.evaluate(() => (window as any).keyAfter)).toBe('K-queued');
+  });
+
+  it('a bad option is still one console error and no request', async () => {
+    spec.expectConsoleErrors(/Option market \(data-market\) is invalid/);
+    const tab = await openWith(`document.getElementById('tile').click();`, { options: { market: ' ' } });
+    await tab.evaluate(() => new Promise((resolve) => setTimeout(resolve, 300)));
+    expect(spec.site.api.requests).toEqual([]);
+    expect(await tab.evaluate(() => Array.isArray((window as any).elevateTracker) || (window as any).elevateTracker === undefined)).toBe(true);
+  });
+});
