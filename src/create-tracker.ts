@@ -1,4 +1,5 @@
 import { rejectUnknownOptions, resolveConfig, type TrackerOptions } from './config';
+import { METHOD_NAMES } from './public-tracker';
 import { startTracker } from './tracker';
 import type { Tracker } from './tracker-methods';
 
@@ -17,8 +18,6 @@ export function createTracker(options: TrackerOptions): Tracker {
     });
   }
   const nothing = () => {};
-  return { customerKey: '', sessionKey: '', click: nothing, end: nothing, setCustomerKey: nothing, reset: nothing,
-    destroy: nothing, identify: nothing, session: Promise.resolve(undefined), setConsent: nothing, forget: () => '',
-    addToCart: nothing, addFavorite: nothing, removeFavorite: nothing, removeRecentSearches: nothing, removeRecentlyViewed: nothing,
-    adImpression: nothing };
+  const inert = Object.fromEntries(METHOD_NAMES.map((name) => [name, nothing]));
+  return { ...inert, customerKey: '', sessionKey: '', session: Promise.resolve(undefined), forget: () => '' } as Tracker;
 }

@@ -1,5 +1,4 @@
 import { CONSENT, type Consent } from './config';
-import { guardMethods } from './guard-methods';
 import { isCustomerKey, type KeyStore } from './keys';
 import { describe, logError } from './log';
 import { favoriteBody, isTicket, removalBody, type FavoriteKey, type NotificationType } from './notifications';
@@ -68,63 +67,58 @@ export interface TrackerParts {
   consentTo(consent: Consent | 'forget'): void;
 }
 
-/**
- * The public methods, each made safe to call with anything (guardMethods). `run` gives the running parts, starting
- * the tracker first if it has not run yet (its start is deferred: see startTracker).
- */
-export function trackerMethods(run: () => TrackerParts): Tracker {
-  const isRunning = () => run().stops.length > 0;
-  return guardMethods<Tracker>({
-    get customerKey() { return run().keys.customerKey; },
-    get sessionKey() { return run().keys.sessionKey; },
-    click: (ticket) => run().click(ticket),
+/** The methods of a running tracker (publicTracker makes them safe to call with anything and starts it first). */
+export function trackerMethods(parts: TrackerParts): Tracker {
+  const { keys, outbox, lifecycle, sessions, stops, notify, notifyActivity } = parts;
+  const isRunning = () => stops.length > 0;
+  return {
+    get customerKey() { return keys.customerKey; },
+    get sessionKey() { return keys.sessionKey; },
+    click: parts.click,
     end() {
       if (!isRunning()) return;
-      const { keys } = run();
       // Ends the session in memory as it is: an expired one is not renewed only to be ended.
-      run().notify('end');
+      notify('end');
       keys.rotate();
       keys.persist();
     },
-    addToCart: (ticket) => run().notifyActivity('add-to-cart', isTicket(ticket) ? { ticket } : undefined),
-    addFavorite: (key) => run().notifyActivity('add-favorite', favoriteBody(key)),
-    removeFavorite: (key) => run().notifyActivity('remove-favorite', favoriteBody(key)),
-    removeRecentSearches: (phrases) => run().notifyActivity('remove-recent-searches', removalBody('phrases', phrases), true),
-    removeRecentlyViewed: (productKeys) => run().notifyActivity('remove-recently-viewed', removalBody('productKeys', productKeys), true),
-    adImpression: (ticket) => run().adImpression(ticket),
+    addToCart: (ticket) => notifyActivity('add-to-cart', isTicket(ticket) ? { ticket } : undefined),
+    addFavorite: (key) => notifyActivity('add-favorite', favoriteBody(key)),
+    removeFavorite: (key) => notifyActivity('remove-favorite', favoriteBody(key)),
+    removeRecentSearches: (phrases) => notifyActivity('remove-recent-searches', removalBody('phrases', phrases), true),
+    removeRecentlyViewed: (productKeys) => notifyActivity('remove-recently-viewed', removalBody('productKeys', productKeys), true),
+    adImpression: parts.adImpression,
     setCustomerKey(key) {
       if (!isRunning()) return;
       if (!isCustomerKey(key)) return logError(`setCustomerKey: ${describe(key)} is not a secret customer-bound key of 1-256 URL-safe characters (never an e-mail).`);
-      run().keys.customerKey = key;
-      run().keys.persist();
+      keys.customerKey = key;
+      keys.persist();
     },
     reset() {
       if (!isRunning()) return;
-      run().keys.rotate(true);
-      run().keys.persist();
+      keys.rotate(true);
+      keys.persist();
     },
     destroy() {
-      const { lifecycle, stops } = run();
-      if (stops.length) lifecycle.suspend();
+      if (isRunning()) lifecycle.suspend();
       stops.splice(0).forEach((stop) => stop());
     },
-    identify: (customerId) => run().sessions.identify(customerId, run().isPending()),
+    identify: (customerId) => sessions.identify(customerId, parts.isPending()),
     get session() {
-      return run().sessions.session;
+      return sessions.session;
     },
     setConsent(value) {
       if (typeof value != 'string' || !CONSENT.test(value)) return logError(`setConsent: ${describe(value)} is not "granted", "pending" or "denied".`);
-      run().consentTo(value);
+      parts.consentTo(value);
     },
     forget() {
-      const { keys, outbox, isGranted, notify, consentTo } = run();
       const { customerKey } = keys;
-      if (isGranted()) {
+      if (parts.isGranted()) {
         notify('end');
         outbox.flush(); // on its way before the outbox is cleared
       }
-      consentTo('forget');
+      parts.consentTo('forget');
       return customerKey;
     },
-  });
+  };
 }

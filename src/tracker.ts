@@ -14,6 +14,7 @@ import { createOutbox } from './outbox';
 import type { attachSessionApi } from './session-shim';
 import { linkSession } from './session-link';
 import { watchPageLifecycle } from './page-lifecycle';
+import { publicTracker } from './public-tracker';
 import { trackerMethods, type Tracker, type TrackerParts } from './tracker-methods';
 
 export type { Tracker } from './tracker-methods';
@@ -69,7 +70,11 @@ export function startTracker(config: Config, loaders: Loaders, onRun?: () => voi
     listen(document, 'visibilitychange', () => isPageHidden() && onHidden()),
   ];
   runSoon();
-  return trackerMethods(run);
+  let methods: Tracker | undefined;
+  return publicTracker(() => {
+    const parts = run();
+    return methods ||= trackerMethods(parts);
+  });
 }
 
 /** The tracker's start: its parts, wired; `listeners` are those startTracker added (what removes them). */
