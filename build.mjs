@@ -31,7 +31,7 @@ const node = { platform: 'node', target: 'node20' };
 const INTERNAL_PROPERTIES = /^(suspend|grant|deny|sendHeld|dropHeld|notifyActivity|consentTo|isPending|isGranted|lifecycle|sessions|outbox|adopt|release|flush|schedule|finish|transmit|stopTimer|canSendNow|canKeepAliveFor|canFetch|beacon|isLeaving|leave|pending|readAll|isNewVisitor|persist|rotate|touch|notify|stops|sending|isKeptAlive|impressions|isRefused|choose|applyConsent|isStopped|onMarkedClick|soon|later)$/;
 
 const outputs = [
-  { entry: 'src/script.ts', outfile: 'dist/elevate-tracker.min.js', budget: 8750,
+  { entry: 'src/script.ts', outfile: 'dist/elevate-tracker.min.js', budget: 8900,
     options: { ...browser, format: 'iife', minify: true, mangleProps: INTERNAL_PROPERTIES } },
   // The session shim for the script tag, which imports it on demand (data-session-api).
   { entry: 'src/session-shim.ts', outfile: 'dist/elevate-tracker.session.js', budget: 2450,
@@ -43,7 +43,7 @@ const outputs = [
   // guards against something large slipping in. What it imports only when needed (the session shim, the impression
   // watcher) stays a dynamic import of a chunk of its own, so that the site's bundler splits it off too; each chunk
   // has `chunkBudget`.
-  { entry: 'src/index.ts', outfile: 'dist/index.js', budget: 11000, chunkBudget: 4000,
+  { entry: 'src/index.ts', outfile: 'dist/index.js', budget: 11100, chunkBudget: 4000,
     options: { ...browser, format: 'esm', packages: 'external', splitting: true, outdir: 'dist', entryNames: '[name]',
       chunkNames: 'chunks/[name]-[hash]' } },
   { entry: 'src/server/index.ts', outfile: 'dist/server.js',

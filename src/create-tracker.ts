@@ -1,5 +1,5 @@
 import { rejectUnknownOptions, resolveConfig, type TrackerOptions } from './config';
-import { METHOD_NAMES } from './public-tracker';
+import { inertTracker } from './public-tracker';
 import { startTracker } from './tracker';
 import type { Tracker } from './tracker-methods';
 
@@ -12,12 +12,10 @@ export function createTracker(options: TrackerOptions): Tracker {
   const config = resolveConfig(options);
   // Loaded when first needed: bundlers split them off (the Session API client is most of the npm entry's bytes).
   if (typeof document != 'undefined') {
-    return startTracker(config, {
+    return startTracker({ config, ticketAttribute: config.ticketAttribute, loaders: {
       sessionApi: async () => (await import('./session-shim')).attachSessionApi,
       impressions: async () => (await import('./impressions')).watchImpressions,
-    });
+    } });
   }
-  const nothing = () => {};
-  const inert = Object.fromEntries(METHOD_NAMES.map((name) => [name, nothing]));
-  return { ...inert, customerKey: '', sessionKey: '', session: Promise.resolve(undefined), forget: () => '' } as Tracker;
+  return inertTracker();
 }

@@ -53,19 +53,29 @@ function run(tracker: object, command: unknown) {
 
 function start(queue: unknown) {
   const script = findOwnScript();
-  const config = resolveConfig(readOptions(script));
-  // The session shim and the impression watcher are modules beside this file, loaded only when needed
-  // (`data-session-api`; a marked ad in the page): found from this element's src alone. Async, so that a src they
-  // cannot be found beside (a data: URL) rejects rather than throws where they are loaded.
-  if (config.sessionApi && !script.src) throw new Error('data-session-api needs <script src=".../elevate-tracker.min.js">.');
-  const load = async (file: string) => import(new URL(`elevate-tracker.${file}.js`, script.src).href);
   const isQueue = !queue || Array.isArray(queue);
   // What was queued before this file loaded, replayed when the tracker runs (its start is deferred): first, in order.
   const queued = isQueue ? [...(queue as unknown[] | undefined) || []] : [];
-  const tracker = startTracker(config, {
-    sessionApi: async () => (await load('session')).attachSessionApi,
-    impressions: async () => (await load('impressions')).watchImpressions,
-  }, () => runAll(queued)) as ScriptTracker;
+  // The session shim and the impression watcher are modules beside this file, loaded only when needed
+  // (`data-session-api`; a marked ad in the page): found from this element's src alone. Async, so that a src they
+  // cannot be found beside (a data: URL) rejects rather than throws where they are loaded.
+  const load = async (file: string) => import(new URL(`elevate-tracker.${file}.js`, script.src).href);
+  const tracker = startTracker({
+    // Read and checked as the tracker starts, in a task of its own; until then clicks are noted by this attribute.
+    config() {
+      const config = resolveConfig(readOptions(script));
+      if (config.sessionApi && !script.src) throw new Error('data-session-api needs <script src=".../elevate-tracker.min.js">.');
+      return config;
+    },
+    ticketAttribute: script.getAttribute(attributeOf('ticketAttribute')) ?? 'data-elevate-ticket',
+    loaders: {
+      sessionApi: async () => (await load('session')).attachSessionApi,
+      impressions: async () => (await load('impressions')).watchImpressions,
+    },
+    onRun: () => runAll(queued),
+    // Bad options: the page gets its global back as it was, as if the tracker had never loaded.
+    onFail: () => void (isQueue && (queue ? page[GLOBAL] = queue : delete page[GLOBAL])),
+  }) as ScriptTracker;
   // Each command on its own: one that fails never stops the next.
   const runAll = (commands: unknown[]) => commands.forEach((command) => run(tracker, command));
   tracker.push = (...commands) => runAll(commands);

@@ -34,38 +34,55 @@ type MarkedClick = [ticket: string, isCart: boolean, time: number];
 /** The running parts, and what a marked element's click does. */
 type Running = TrackerParts & { onMarkedClick(...click: MarkedClick): void };
 
+/** What starts a tracker. */
+export interface Start {
+  /** The validated options, or what reads and validates them (throwing ElevateConfigError) as the tracker starts. */
+  config: Config | (() => Config);
+  /** The attribute clicks are read from until then: `ticketAttribute` as given, or its default. */
+  ticketAttribute: string;
+  loaders: Loaders;
+  /** Runs first thing at the start (the script tag replays its queue). */
+  onRun?(): void;
+  /** The options were bad: the message was printed, and nothing else happens (the script tag hands its global back). */
+  onFail?(): void;
+}
+
 /**
- * Starts a tracker in the page with validated options. Only the listeners are added at once; the rest of a start (keys
- * read and written, consent applied, what other pages stored adopted, the session linked) runs in a task of its own
- * right after, so that the page's own start-up never waits for it. So does the work of each click: its task only
- * notes the ticket (a click on a link then navigates no later). The page hidden or left, or any method called, runs
- * what waits at once, in order. `onRun` runs first thing at the start (the script tag replays its queue).
+ * Starts a tracker in the page. Only the listeners are added at once; the rest of a start (options checked, keys read
+ * and written, consent applied, what other pages stored adopted, the session linked) runs in a task of its own right
+ * after, so that the page's own start-up never waits for it. So does the work of each click: its task only notes the
+ * ticket (a click on a link then navigates no later). The page hidden or left, or any method called, runs what waits
+ * at once, in order.
  */
-export function startTracker(config: Config, loaders: Loaders, onRun?: () => void): Tracker {
+export function startTracker({ config, ticketAttribute, loaders, onRun, onFail }: Start): Tracker {
   const held: MarkedClick[] = [];
   let running: Running | undefined;
+  let hasFailed = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
+  function begin() {
+    try {
+      running = runTracker(typeof config == 'function' ? config() : config, loaders, own);
+    } catch (error) {
+      hasFailed = true;
+      own.forEach((stop) => stop());
+      logError((error as Error).message);
+      return onFail?.();
+    }
+    onRun?.();
+  }
+  /** Starts the tracker if it has not run yet and sends the clicks held; undefined if it could not start. */
   function run() {
     clearTimeout(timer);
     timer = undefined;
-    if (!running) {
-      running = runTracker(config, loaders, own);
-      onRun?.();
-    }
-    held.splice(0).forEach((click) => running!.onMarkedClick(...click));
+    if (!running && !hasFailed) begin();
+    held.splice(0).forEach((click) => running?.onMarkedClick(...click));
     return running;
   }
-  const runSoon = () => timer ||= setTimeout(() => {
-    try {
-      run();
-    } catch (error) {
-      logError((error as Error).message);
-    }
-  });
+  const runSoon = () => timer ||= setTimeout(run);
   /** The page hidden or left before the start: the page lifecycle's listeners, added by it, are not called this once. */
-  const onHidden = (isLeaving?: boolean) => (running ? run() : run().lifecycle.suspend(isLeaving));
+  const onHidden = (isLeaving?: boolean) => (running ? run() : run()?.lifecycle.suspend(isLeaving));
   const own = [
-    ownClicks((ticket, isCart) => held.push([ticket, isCart, Date.now()]) && runSoon(), config.ticketAttribute),
+    ownClicks((ticket, isCart) => held.push([ticket, isCart, Date.now()]) && runSoon(), ticketAttribute),
     listen(window, 'pagehide', () => onHidden(true)),
     listen(document, 'visibilitychange', () => isPageHidden() && onHidden()),
   ];
@@ -73,7 +90,7 @@ export function startTracker(config: Config, loaders: Loaders, onRun?: () => voi
   let methods: Tracker | undefined;
   return publicTracker(() => {
     const parts = run();
-    return methods ||= trackerMethods(parts);
+    return parts && (methods ||= trackerMethods(parts));
   });
 }
 
