@@ -4,8 +4,9 @@ import { startTracker } from './tracker';
 import type { Tracker } from './tracker-methods';
 
 /**
- * Creates the tracker: validates the options (throws `ElevateConfigError`), reads the keys, and listens for clicks
- * on ticketed elements. Without a DOM (server-side rendering) it returns a tracker that does nothing.
+ * Creates the tracker: validates the options (throws `ElevateConfigError`) and listens for clicks on ticketed
+ * elements; the keys are read as it starts, in a task of its own right after or at the first call (startTracker).
+ * Without a DOM (server-side rendering) it returns a tracker that does nothing.
  */
 export function createTracker(options: TrackerOptions): Tracker {
   rejectUnknownOptions(options);
