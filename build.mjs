@@ -29,7 +29,7 @@ const node = { platform: 'node', target: 'node20' };
  * names that no browser API, no dependency and no other file (the session shim, the impression watcher, stored JSON)
  * shares: the browser suite runs on this bundle.
  */
-const INTERNAL_PROPERTIES = /^(suspend|grant|deny|sendHeld|dropHeld|notifyActivity|consentTo|isPending|isGranted|lifecycle|sessions|outbox|adopt|release|flush|schedule|finish|transmit|stopTimer|canSendNow|canKeepAliveFor|canFetch|beacon|isLeaving|leave|pending|readAll|isNewVisitor|persist|rotate|touch|notify|stops|sending|isKeptAlive|impressions|isRefused|choose|applyConsent|isStopped|onMarkedClick|soon|later)$/;
+const INTERNAL_PROPERTIES = /^(suspend|grant|deny|sendHeld|dropHeld|notifyActivity|consentTo|isPending|isGranted|lifecycle|sessions|outbox|adopt|release|flush|schedule|finish|transmit|stopTimer|canSendNow|canKeepAliveFor|canFetch|beacon|isLeaving|leave|pending|readAll|isNewVisitor|persist|rotate|touch|notify|stops|sending|isKeptAlive|impressions|isRefused|choose|applyConsent|isStopped|onMarkedClick|soon|later|loaders|onRun|onFail)$/;
 
 const outputs = [
   { entry: 'src/script.ts', outfile: 'dist/elevate-tracker.min.js', budget: 8900,
