@@ -21,7 +21,8 @@ const node = { platform: 'node', target: 'node20' };
  * ad watch waits for the parsed page rather than observing the parser, −0.5 ms at start; 8,455 B with consent a
  * module of its own and startTracker 61 lines; 8,684 B with the start and each click's work deferred to a task of
  * their own; 8,863 B with the script tag's options read in that task too: start about 1.5 → 1.2 ms against the
- * official client's 1.2–1.4 ms on this machine).
+ * official client's 1.2–1.4 ms on this machine; 8,912 B once the queue is replayed whole before the clicks held,
+ * and bad options leave an inert tracker).
  */
 /**
  * Property names of the tracker's internal interfaces, shortened in the script-tag bundle: the minifier keeps property
@@ -32,7 +33,7 @@ const node = { platform: 'node', target: 'node20' };
 const INTERNAL_PROPERTIES = /^(suspend|grant|deny|sendHeld|dropHeld|notifyActivity|consentTo|isPending|isGranted|lifecycle|sessions|outbox|adopt|release|flush|schedule|finish|transmit|stopTimer|canSendNow|canKeepAliveFor|canFetch|beacon|isLeaving|leave|pending|readAll|isNewVisitor|persist|rotate|touch|notify|stops|sending|isKeptAlive|impressions|isRefused|choose|applyConsent|isStopped|onMarkedClick|soon|later|loaders|onRun|onFail)$/;
 
 const outputs = [
-  { entry: 'src/script.ts', outfile: 'dist/elevate-tracker.min.js', budget: 8900,
+  { entry: 'src/script.ts', outfile: 'dist/elevate-tracker.min.js', budget: 8950,
     options: { ...browser, format: 'iife', minify: true, mangleProps: INTERNAL_PROPERTIES } },
   // The session shim for the script tag, which imports it on demand (data-session-api).
   { entry: 'src/session-shim.ts', outfile: 'dist/elevate-tracker.session.js', budget: 2450,

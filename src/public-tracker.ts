@@ -13,21 +13,24 @@ type IsTrue<T extends true> = T;
 export type EveryMethodListed = IsTrue<[Unlisted] extends [never] ? true : false>;
 
 /**
- * The object the site holds: each method runs `methods()` (which starts the tracker if it has not run yet, and sends
- * what it holds first; undefined if it could not start: then every call does nothing) and is safe to call with anything: an argument that throws when it is read (a getter, a
- * revoked Proxy) or converted (a Symbol, a BigInt) becomes one console error naming the call, never an exception in
- * the page. Built as the script runs, so it costs a loop, not the methods' code.
+ * The object the site holds. Each method runs `methods()`, which starts the tracker if it has not run yet and sends
+ * what it holds first (undefined if it could not start: bad options; then the calls go to an inert tracker), and is
+ * safe to call with anything: an argument that throws when it is read (a getter, a revoked Proxy) or converted (a
+ * Symbol, a BigInt) becomes one console error naming the call, never an exception in the page. Built as the script
+ * runs, so it costs a loop, not the methods' code.
  */
 export function publicTracker(methods: () => Tracker | undefined): Tracker {
+  let inert: Tracker | undefined;
+  const target = () => methods() ?? (inert ||= inertTracker());
   const tracker = {
-    get customerKey() { return methods()?.customerKey ?? ''; },
-    get sessionKey() { return methods()?.sessionKey ?? ''; },
-    get session() { return methods()?.session ?? Promise.resolve(undefined); },
+    get customerKey() { return target().customerKey; },
+    get sessionKey() { return target().sessionKey; },
+    get session() { return target().session; },
   } as Record<string, unknown>;
   for (const name of METHOD_NAMES) {
     tracker[name] = (...args: unknown[]) => {
       try {
-        return (methods()?.[name] as ((...args: unknown[]) => unknown) | undefined)?.(...args) ?? (name == 'forget' ? '' : undefined);
+        return (target()[name] as (...args: unknown[]) => unknown)(...args);
       } catch {
         logError(`${name}(${args.map(describe).join(', ')}) failed: invalid argument; see the README's API section.`);
       }
@@ -36,7 +39,7 @@ export function publicTracker(methods: () => Tracker | undefined): Tracker {
   return tracker as unknown as Tracker;
 }
 
-/** A tracker that does nothing, for server-side rendering (no DOM). */
+/** A tracker that does nothing: for server-side rendering (no DOM), and after bad options. */
 export function inertTracker(): Tracker {
   const nothing = () => {};
   const inert = Object.fromEntries(METHOD_NAMES.map((name) => [name, nothing]));

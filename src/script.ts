@@ -74,7 +74,11 @@ function start(queue: unknown) {
     },
     onRun: () => runAll(queued),
     // Bad options: the page gets its global back as it was, as if the tracker had never loaded.
-    onFail: () => void (isQueue && (queue ? page[GLOBAL] = queue : delete page[GLOBAL])),
+    onFail() {
+      if (!isQueue) return;
+      if (queue) page[GLOBAL] = queue;
+      else delete page[GLOBAL];
+    },
   }) as ScriptTracker;
   // Each command on its own: one that fails never stops the next.
   const runAll = (commands: unknown[]) => commands.forEach((command) => run(tracker, command));

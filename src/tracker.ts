@@ -58,6 +58,8 @@ export function startTracker({ config, ticketAttribute, loaders, onRun, onFail }
   const held: MarkedClick[] = [];
   let running: Running | undefined;
   let hasFailed = false;
+  /** While `onRun` replays what was queued before: the clicks held come after it, not amid it. */
+  let isReplaying = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
   function begin() {
     try {
@@ -68,21 +70,28 @@ export function startTracker({ config, ticketAttribute, loaders, onRun, onFail }
       logError((error as Error).message);
       return onFail?.();
     }
+    // Never throws: the script tag runs each command guarded.
+    isReplaying = true;
     onRun?.();
+    isReplaying = false;
   }
   /** Starts the tracker if it has not run yet and sends the clicks held; undefined if it could not start. */
   function run() {
     clearTimeout(timer);
     timer = undefined;
     if (!running && !hasFailed) begin();
-    held.splice(0).forEach((click) => running?.onMarkedClick(...click));
+    if (!isReplaying) held.splice(0).forEach((click) => running?.onMarkedClick(...click));
     return running;
   }
   const runSoon = () => timer ||= setTimeout(run);
   /** The page hidden or left before the start: the page lifecycle's listeners, added by it, are not called this once. */
   const onHidden = (isLeaving?: boolean) => (running ? run() : run()?.lifecycle.suspend(isLeaving));
+  const noteClick = (ticket: string, isCart: boolean) => {
+    held.push([ticket, isCart, Date.now()]);
+    runSoon();
+  };
   const own = [
-    ownClicks((ticket, isCart) => held.push([ticket, isCart, Date.now()]) && runSoon(), ticketAttribute),
+    ownClicks(noteClick, ticketAttribute),
     listen(window, 'pagehide', () => onHidden(true)),
     listen(document, 'visibilitychange', () => isPageHidden() && onHidden()),
   ];

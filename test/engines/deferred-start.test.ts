@@ -58,7 +58,8 @@ describe.each(inject('engines'))('$name', (launch) => {
     expect(cookie).toContain(`elevate_customer_key=${customerKey}`);
     // The click's notification is built (and queued) before the add-to-cart's: both go out in one flush, in order.
     await spec.site.api.waitFor(2);
-    expect(spec.site.api.delivered().map((request) => request.path.split('/').pop())).toEqual(expect.arrayContaining(['click', 'add-to-cart']));
+    expect(await tab.evaluate(() => (window as any).fetched)).toEqual(['click', 'add-to-cart']);
+    expect(spec.site.api.delivered().map((request) => request.path.split('/').pop()).sort()).toEqual(['add-to-cart', 'click']);
     expect((await trackerCookies(tab)).elevate_customer_key).toBe(customerKey);
   });
 
@@ -75,6 +76,13 @@ describe.each(inject('engines'))('$name', (launch) => {
     const tab = await openWith(`window.keyAfter = elevateTracker.customerKey;`,
       { before: `window.elevateTracker = [['setCustomerKey', 'K-queued']];` });
     expect(await tab.evaluate(() => (window as any).keyAfter)).toBe('K-queued');
+  });
+
+  it('replays the whole queue before a click made after the script ran: the click carries the queued key', async () => {
+    await openWith(`document.getElementById('tile').click();`,
+      { before: `${COUNT_FETCHES}\nwindow.elevateTracker = [['setConsent', 'granted'], ['setCustomerKey', 'K-queued']];` });
+    const [click] = await spec.site.api.waitFor(1, { type: 'click' });
+    expect(click.query.customerKey).toBe('K-queued');
   });
 
   it('a bad option is still one console error and no request, and the page gets its queue back', async () => {
