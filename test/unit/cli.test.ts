@@ -176,9 +176,10 @@ describe('exit codes', () => {
   it('4 when --wait times out', async () => {
     const { jid } = JSON.parse((await runCli(['remove-customer', 'c1', '--json'])).stdout);
     standIn.jobs.get(jid)!.steps = ['waiting'];
-    const { code, stderr } = await runCli(['job-status', jid, '--wait', '--wait-timeout', '0.2', '--poll-interval', '20']);
+    // Long enough for the first poll to answer on a loaded 2-core CI machine (0.2 s was not: "none yet").
+    const { code, stderr } = await runCli(['job-status', jid, '--wait', '--wait-timeout', '2', '--poll-interval', '20']);
     expect(code).toBe(4);
-    expect(stderr).toContain(`Job ${jid} was not done within 200 ms; last status: waiting`);
+    expect(stderr).toContain(`Job ${jid} was not done within 2000 ms; last status: waiting`);
   });
 
   it('5 for a job that is not found', async () => {
