@@ -1,7 +1,7 @@
-import type { Config } from './config';
-import { IMPRESSION_ATTRIBUTE, type watchImpressions } from './impressions';
-import { logError } from './log';
-import { whenMarked } from './when-marked';
+import type { Config } from './config.js';
+import { IMPRESSION_ATTRIBUTE, type watchImpressions } from './impressions.js';
+import { logError } from './log.js';
+import { whenMarked } from './when-marked.js';
 
 /**
  * Counts ad impressions once a marked ad is in the page, with the watcher loaded then (a file of its own for the

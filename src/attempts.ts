@@ -1,7 +1,7 @@
-import type { Debug } from './log';
-import { isPageHidden } from './is-page-hidden';
-import { MAX_AGE, MAX_ATTEMPTS, MAX_DELAY, type Entry } from './stored-entries';
-import type { Transport } from './transport';
+import type { Debug } from './log.js';
+import { isPageHidden } from './is-page-hidden.js';
+import { MAX_AGE, MAX_ATTEMPTS, MAX_DELAY, type Entry } from './stored-entries.js';
+import type { Transport } from './transport.js';
 
 /** Requests in flight at once: what HTTP/1.1 opens to one host, and well within Chromium's keepalive quota. */
 const MAX_IN_FLIGHT = 6;

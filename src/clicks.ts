@@ -1,4 +1,4 @@
-import { listen } from './listen';
+import { listen } from './listen.js';
 
 /** Clicks within this time on the same ticket are one click (a double click). */
 const REPEAT_WINDOW = 1000;

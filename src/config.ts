@@ -1,4 +1,4 @@
-import { describe } from './log';
+import { describe } from './log.js';
 
 /** The tracker's `sessionApi` option: the Session Management API to tie each visit to. */
 export interface SessionApiOptions {

@@ -1,9 +1,9 @@
-import type { Config, Consent } from './config';
-import { CONSENT } from './config';
-import type { CookieJar } from './cookie-jar';
-import { isCustomerKey, isSessionKey, type Keys } from './keys';
-import { LEGACY_KEY_ENTRIES } from './legacy-keys';
-import { CONSENT_SIGNAL, SESSION_API_ENTRY } from './storage-names';
+import type { Config, Consent } from './config.js';
+import { CONSENT } from './config.js';
+import type { CookieJar } from './cookie-jar.js';
+import { isCustomerKey, isSessionKey, type Keys } from './keys.js';
+import { LEGACY_KEY_ENTRIES } from './legacy-keys.js';
+import { CONSENT_SIGNAL, SESSION_API_ENTRY } from './storage-names.js';
 
 /** A consent change another tab told of: the consent, and with a grant the keys that tab wrote, when valid. */
 export interface ConsentSignal {

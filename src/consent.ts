@@ -1,10 +1,10 @@
-import type { Config, Consent } from './config';
-import { readSignal, removeStoredKeys, tellOtherTabs } from './consent-signal';
-import type { CookieJar } from './cookie-jar';
-import type { KeyStore } from './keys';
-import { takeLegacyKeys } from './legacy-keys';
-import type { Outbox } from './outbox';
-import type { SessionLink } from './session-link';
+import type { Config, Consent } from './config.js';
+import { readSignal, removeStoredKeys, tellOtherTabs } from './consent-signal.js';
+import type { CookieJar } from './cookie-jar.js';
+import type { KeyStore } from './keys.js';
+import { takeLegacyKeys } from './legacy-keys.js';
+import type { Outbox } from './outbox.js';
+import type { SessionLink } from './session-link.js';
 
 /** The visitor's consent as this page knows it: the site's choice (option, setConsent, other tabs) and the browser's. */
 export interface ConsentState {

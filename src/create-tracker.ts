@@ -1,7 +1,7 @@
-import { rejectUnknownOptions, resolveConfig, type TrackerOptions } from './config';
-import { inertTracker } from './public-tracker';
-import { startTracker } from './tracker';
-import type { Tracker } from './tracker-methods';
+import { rejectUnknownOptions, resolveConfig, type TrackerOptions } from './config.js';
+import { inertTracker } from './public-tracker.js';
+import { startTracker } from './tracker.js';
+import type { Tracker } from './tracker-methods.js';
 
 /**
  * Creates the tracker: validates the options (throws `ElevateConfigError`) and listens for clicks on ticketed
@@ -14,8 +14,8 @@ export function createTracker(options: TrackerOptions): Tracker {
   // Loaded when first needed: bundlers split them off (the Session API client is most of the npm entry's bytes).
   if (typeof document != 'undefined') {
     return startTracker({ config, ticketAttribute: config.ticketAttribute, loaders: {
-      sessionApi: async () => (await import('./session-shim')).attachSessionApi,
-      impressions: async () => (await import('./impressions')).watchImpressions,
+      sessionApi: async () => (await import('./session-shim.js')).attachSessionApi,
+      impressions: async () => (await import('./impressions.js')).watchImpressions,
     } });
   }
   return inertTracker();

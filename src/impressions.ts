@@ -1,5 +1,5 @@
-import { isPageHidden } from './is-page-hidden';
-import { listen } from './listen';
+import { isPageHidden } from './is-page-hidden.js';
+import { listen } from './listen.js';
 
 /** Sponsored products and banners carry their ad ticket in this attribute. */
 export const IMPRESSION_ATTRIBUTE = 'data-elevate-impression-ticket';

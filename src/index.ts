@@ -1,6 +1,6 @@
-export { createTracker } from './create-tracker';
-export type { Tracker } from './tracker-methods';
-export { ElevateConfigError } from './config';
-export type { Consent, SessionApiOptions, TrackerOptions } from './config';
-export { createSessionClient, SessionApiError } from './session-api';
-export type { SessionClient, SessionClientOptions, SessionFields, SessionInfo, SessionApiErrorCode } from './session-api';
+export { createTracker } from './create-tracker.js';
+export type { Tracker } from './tracker-methods.js';
+export { ElevateConfigError } from './config.js';
+export type { Consent, SessionApiOptions, TrackerOptions } from './config.js';
+export { createSessionClient, SessionApiError } from './session-api.js';
+export type { SessionClient, SessionClientOptions, SessionFields, SessionInfo, SessionApiErrorCode } from './session-api.js';

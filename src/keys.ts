@@ -1,6 +1,6 @@
 import { v4 as newKey } from 'uuid';
-import type { Config } from './config';
-import type { CookieJar } from './cookie-jar';
+import type { Config } from './config.js';
+import type { CookieJar } from './cookie-jar.js';
 
 /** The pair of keys every notification carries. */
 export interface Keys {

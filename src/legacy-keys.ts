@@ -1,4 +1,4 @@
-import { isCustomerKey, isSessionKey, type Keys } from './keys';
+import { isCustomerKey, isSessionKey, type Keys } from './keys.js';
 
 /**
  * Where the official client keeps a visitor's keys in localStorage, as `{"customerKey","sessionKey"}`:

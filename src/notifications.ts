@@ -1,4 +1,4 @@
-import type { Keys } from './keys';
+import type { Keys } from './keys.js';
 
 /**
  * Notification types: click and end are in both API generations (../shared/spec/notifications-*-v2.txt), so are

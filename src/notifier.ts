@@ -1,8 +1,8 @@
-import type { Config } from './config';
-import { toJson } from './json';
-import type { Keys } from './keys';
-import { notificationUrl, type NotificationType } from './notifications';
-import type { Outbox } from './outbox';
+import type { Config } from './config.js';
+import { toJson } from './json.js';
+import type { Keys } from './keys.js';
+import { notificationUrl, type NotificationType } from './notifications.js';
+import type { Outbox } from './outbox.js';
 
 /** Notifications held while consent is pending, at most (the oldest go first). */
 const MAX_HELD = 100;

@@ -1,10 +1,10 @@
-import { createAttempts, type Attempts } from './attempts';
-import type { Config } from './config';
-import { toJson } from './json';
-import type { Debug } from './log';
-import { OUTBOX_KEY } from './storage-names';
-import { MAX_BYTES, storedKeys, takeStored, type Entry } from './stored-entries';
-import { createTransport, weigh, type Transport } from './transport';
+import { createAttempts, type Attempts } from './attempts.js';
+import type { Config } from './config.js';
+import { toJson } from './json.js';
+import type { Debug } from './log.js';
+import { OUTBOX_KEY } from './storage-names.js';
+import { MAX_BYTES, storedKeys, takeStored, type Entry } from './stored-entries.js';
+import { createTransport, weigh, type Transport } from './transport.js';
 
 /** Delivers notifications at least once: retries failures, keeps what is undelivered across pages. */
 export interface Outbox {

@@ -1,10 +1,10 @@
-import type { Config } from './config';
-import type { CookieJar } from './cookie-jar';
-import { isCustomerKey, type KeyStore } from './keys';
-import { isPageHidden } from './is-page-hidden';
-import { listen } from './listen';
-import type { Outbox } from './outbox';
-import { CONSENT_SIGNAL, isOutboxKey } from './storage-names';
+import type { Config } from './config.js';
+import type { CookieJar } from './cookie-jar.js';
+import { isCustomerKey, type KeyStore } from './keys.js';
+import { isPageHidden } from './is-page-hidden.js';
+import { listen } from './listen.js';
+import type { Outbox } from './outbox.js';
+import { CONSENT_SIGNAL, isOutboxKey } from './storage-names.js';
 
 /** What the page's comings and goings act on: the consent of now, and a change of it made elsewhere. */
 export interface ConsentView {

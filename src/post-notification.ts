@@ -1,5 +1,5 @@
-import { logError } from './log';
-import { MAX_DELAY } from './stored-entries';
+import { logError } from './log.js';
+import { MAX_DELAY } from './stored-entries.js';
 
 /** What came of a request: delivered or refused for good (`isDone`), or worth another try, not before `retryAfter` ms. */
 export type Answer = [isDone: boolean, outcome: unknown, retryAfter?: number];

@@ -1,5 +1,5 @@
-import { describe, logError } from './log';
-import type { Tracker } from './tracker-methods';
+import { describe, logError } from './log.js';
+import type { Tracker } from './tracker-methods.js';
 
 /** The tracker's methods by name (its three getters aside). */
 export const METHOD_NAMES = ['click', 'addToCart', 'addFavorite', 'removeFavorite', 'removeRecentSearches',

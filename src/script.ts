@@ -3,10 +3,10 @@
  * Reads the options from its own `data-*` attributes, replays the commands queued in `window.elevateTracker` and
  * takes its place. Never throws into the page: a bad option is one console.error, and nothing else happens.
  */
-import { attributeOf, isBooleanOption, optionNames, resolveConfig } from './config';
-import { describe, logError } from './log';
-import { startTracker } from './tracker';
-import type { Tracker } from './tracker-methods';
+import { attributeOf, isBooleanOption, optionNames, resolveConfig } from './config.js';
+import { describe, logError } from './log.js';
+import { startTracker } from './tracker.js';
+import type { Tracker } from './tracker-methods.js';
 
 type ScriptTracker = Tracker & { push(...commands: unknown[]): void };
 

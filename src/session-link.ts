@@ -1,8 +1,8 @@
-import type { Config } from './config';
-import type { KeyStore } from './keys';
-import type { Debug } from './log';
-import type { SessionInfo } from './session-api';
-import type { attachSessionApi, SessionShim } from './session-shim';
+import type { Config } from './config.js';
+import type { KeyStore } from './keys.js';
+import type { Debug } from './log.js';
+import type { SessionInfo } from './session-api.js';
+import type { attachSessionApi, SessionShim } from './session-shim.js';
 
 /** The tracker's side of the Session Management API: the shim started with consent, and what waits for it. */
 export interface SessionLink {

@@ -1,8 +1,8 @@
-import type { SessionApiOptions } from './config';
-import type { Keys } from './keys';
-import type { Debug } from './log';
-import { createSessionClient, type SessionInfo } from './session-api';
-import { SESSION_API_ENTRY } from './storage-names';
+import type { SessionApiOptions } from './config.js';
+import type { Keys } from './keys.js';
+import type { Debug } from './log.js';
+import { createSessionClient, type SessionInfo } from './session-api.js';
+import { SESSION_API_ENTRY } from './storage-names.js';
 
 /** What the tracker offers of the session: the current SessionInfo, and tying it to a known customer. */
 export interface SessionShim {

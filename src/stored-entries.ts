@@ -1,4 +1,4 @@
-import { isOutboxKey } from './storage-names';
+import { isOutboxKey } from './storage-names.js';
 
 /** A notification on its way: URL (with the keys), body, when it was made, how often it was tried. */
 export interface Entry {

@@ -1,11 +1,11 @@
-import { CONSENT, type Consent } from './config';
-import { isCustomerKey, type KeyStore } from './keys';
-import { describe, logError } from './log';
-import { favoriteBody, isTicket, removalBody, type FavoriteKey, type NotificationType } from './notifications';
-import type { Outbox } from './outbox';
-import type { PageLifecycle } from './page-lifecycle';
-import type { SessionInfo } from './session-api';
-import type { SessionLink } from './session-link';
+import { CONSENT, type Consent } from './config.js';
+import { isCustomerKey, type KeyStore } from './keys.js';
+import { describe, logError } from './log.js';
+import { favoriteBody, isTicket, removalBody, type FavoriteKey, type NotificationType } from './notifications.js';
+import type { Outbox } from './outbox.js';
+import type { PageLifecycle } from './page-lifecycle.js';
+import type { SessionInfo } from './session-api.js';
+import type { SessionLink } from './session-link.js';
 
 /** A running tracker. Methods never throw; after `destroy()` they do nothing. */
 export interface Tracker {

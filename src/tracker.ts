@@ -1,23 +1,23 @@
-import { watchAds } from './ad-watch';
-import { createCookieJar } from './cookie-jar';
-import type { watchImpressions } from './impressions';
-import { createRepeatFilter, ownClicks } from './clicks';
-import { isPageHidden } from './is-page-hidden';
-import { listen } from './listen';
-import type { Config } from './config';
-import { createKeyStore } from './keys';
-import { createConsentRules, createConsentState } from './consent';
-import { createDebug, logError } from './log';
-import { isTicket, type NotificationType } from './notifications';
-import { createNotifier } from './notifier';
-import { createOutbox } from './outbox';
-import type { attachSessionApi } from './session-shim';
-import { linkSession } from './session-link';
-import { watchPageLifecycle } from './page-lifecycle';
-import { publicTracker } from './public-tracker';
-import { trackerMethods, type Tracker, type TrackerParts } from './tracker-methods';
+import { watchAds } from './ad-watch.js';
+import { createCookieJar } from './cookie-jar.js';
+import type { watchImpressions } from './impressions.js';
+import { createRepeatFilter, ownClicks } from './clicks.js';
+import { isPageHidden } from './is-page-hidden.js';
+import { listen } from './listen.js';
+import type { Config } from './config.js';
+import { createKeyStore } from './keys.js';
+import { createConsentRules, createConsentState } from './consent.js';
+import { createDebug, logError } from './log.js';
+import { isTicket, type NotificationType } from './notifications.js';
+import { createNotifier } from './notifier.js';
+import { createOutbox } from './outbox.js';
+import type { attachSessionApi } from './session-shim.js';
+import { linkSession } from './session-link.js';
+import { watchPageLifecycle } from './page-lifecycle.js';
+import { publicTracker } from './public-tracker.js';
+import { trackerMethods, type Tracker, type TrackerParts } from './tracker-methods.js';
 
-export type { Tracker } from './tracker-methods';
+export type { Tracker } from './tracker-methods.js';
 
 /** What the tracker needs only on some pages: bundled for npm, fetched on demand by the script tag. */
 export interface Loaders {

@@ -1,5 +1,5 @@
-import { postNotification, type Answer } from './post-notification';
-import type { Entry } from './stored-entries';
+import { postNotification, type Answer } from './post-notification.js';
+import type { Entry } from './stored-entries.js';
 
 /**
  * Bytes of keepalive requests in flight, at most: Chromium refuses keepalive fetches beyond 64 KiB of bodies in

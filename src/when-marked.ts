@@ -1,4 +1,4 @@
-import { listen } from './listen';
+import { listen } from './listen.js';
 
 /**
  * Calls `onMarked` once an element carrying `attribute` is in the document: when the page has been parsed (or now,
