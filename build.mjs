@@ -22,7 +22,8 @@ const node = { platform: 'node', target: 'node20' };
  * module of its own and startTracker 61 lines; 8,684 B with the start and each click's work deferred to a task of
  * their own; 8,863 B with the script tag's options read in that task too: start about 1.5 → 1.2 ms against the
  * official client's 1.2–1.4 ms on this machine; 8,912 B once the queue is replayed whole before the clicks held,
- * and bad options leave an inert tracker).
+ * and bad options leave an inert tracker; 9,494 B with issue 17's init command, onError hook and on-demand file
+ * options).
  */
 /**
  * Property names of the tracker's internal interfaces, shortened in the script-tag bundle: the minifier keeps property
@@ -33,7 +34,7 @@ const node = { platform: 'node', target: 'node20' };
 const INTERNAL_PROPERTIES = /^(suspend|grant|deny|sendHeld|dropHeld|notifyActivity|consentTo|isPending|isGranted|lifecycle|sessions|outbox|adopt|release|flush|schedule|finish|transmit|stopTimer|canSendNow|canKeepAliveFor|canFetch|beacon|isLeaving|leave|pending|readAll|isNewVisitor|persist|rotate|touch|notify|stops|sending|isKeptAlive|impressions|isRefused|choose|applyConsent|isStopped|onMarkedClick|soon|later|loaders|onRun|onFail)$/;
 
 const outputs = [
-  { entry: 'src/script.ts', outfile: 'dist/elevate-tracker.min.js', budget: 8950,
+  { entry: 'src/script.ts', outfile: 'dist/elevate-tracker.min.js', budget: 9550,
     options: { ...browser, format: 'iife', minify: true, mangleProps: INTERNAL_PROPERTIES } },
   // The session shim for the script tag, which imports it on demand (data-session-api).
   { entry: 'src/session-shim.ts', outfile: 'dist/elevate-tracker.session.js', budget: 2450,
@@ -45,7 +46,7 @@ const outputs = [
   // guards against something large slipping in. What it imports only when needed (the session shim, the impression
   // watcher) stays a dynamic import of a chunk of its own, so that the site's bundler splits it off too; each chunk
   // has `chunkBudget`.
-  { entry: 'src/index.ts', outfile: 'dist/index.js', budget: 11100, chunkBudget: 4000,
+  { entry: 'src/index.ts', outfile: 'dist/index.js', budget: 11400, chunkBudget: 4000,
     options: { ...browser, format: 'esm', packages: 'external', splitting: true, outdir: 'dist', entryNames: '[name]',
       chunkNames: 'chunks/[name]-[hash]' } },
   { entry: 'src/server/index.ts', outfile: 'dist/server.js',

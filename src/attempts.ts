@@ -1,4 +1,4 @@
-import type { Debug } from './log.js';
+import { report, type Debug } from './log.js';
 import { isPageHidden } from './is-page-hidden.js';
 import { MAX_AGE, MAX_ATTEMPTS, MAX_DELAY, type Entry } from './stored-entries.js';
 import type { Transport } from './transport.js';
@@ -68,6 +68,8 @@ export function createAttempts(debug: Debug, transport: Transport): Attempts {
     const at = pending.indexOf(entry);
     if (at >= 0) pending.splice(at, 1);
     debug(outcome, entry.url, entry.body);
+    // The site's error reporting hears of it (the URL without its query: the keys stay out of it).
+    if (`${outcome}`.startsWith('dropped')) report('dropped', `${outcome}: ${entry.url.split('?')[0]}`);
     if (entry.sending) timer.soon(); // room for the next one
   }
 

@@ -1,4 +1,4 @@
-import { describe } from './log.js';
+import { describe, type TrackerError } from './log.js';
 
 /** The tracker's `sessionApi` option: the Session Management API to tie each visit to. */
 export interface SessionApiOptions {
@@ -42,14 +42,16 @@ export interface TrackerOptions {
   anonymousTracking?: boolean;
   /** The site's server re-issues the key cookies (`keyCookieHeaders`), so the browser writes the customerKey cookie only when it changes (Safari caps script-written cookies at 7 days). Defaults to `false`. */
   serverKeyCookies?: boolean;
+  /** Called with each integration mistake (also printed to the console) and each notification given up for good, for the site's error reporting. No `data-*` twin: the script tag takes it from its `init` command. Defaults to none. */
+  onError?: (error: TrackerError) => void;
 }
 
 /** The visitor's consent to tracking. */
 export type Consent = 'granted' | 'pending' | 'denied';
 
 /** Validated options with defaults applied; `apiBase` is always set, without a trailing slash. */
-export type Config = Required<Omit<TrackerOptions, 'clusterId' | 'cookieDomain' | 'sessionApi'>>
-  & Pick<TrackerOptions, 'cookieDomain'> & { sessionApi?: SessionApiOptions };
+export type Config = Required<Omit<TrackerOptions, 'clusterId' | 'cookieDomain' | 'sessionApi' | 'onError'>>
+  & Pick<TrackerOptions, 'cookieDomain' | 'onError'> & { sessionApi?: SessionApiOptions };
 
 /** Thrown by `createTracker` for a bad option; the script tag prints the same message with `console.error`. */
 export class ElevateConfigError extends Error {
@@ -102,6 +104,7 @@ const options: Record<keyof TrackerOptions, [defaultValue: unknown, rule: RegExp
   serverKeyCookies: [false, (value) => value === !!value, 'true'],
   apiVersion: ['v3', /^v[23]$/, '"v2"'],
   anonymousTracking: [false, (value) => value === !!value, 'true'],
+  onError: [, (value) => typeof value == 'function', '(error) => Sentry.captureException(error)'],
 };
 
 /** The option names; the script tag reads exactly these from its `data-*` attributes. */
@@ -132,7 +135,7 @@ export function resolveConfig(given: TrackerOptions): Config {
     const isValid = () => (typeof rule == 'function' ? rule(value) : typeof value == 'string' && rule.test(value));
     // Defaults are valid: only given values are checked (each rule is a regular expression compiled at first use).
     if (value === undefined ? isRequired : givenValue != null && !isValid()) {
-      throw new ElevateConfigError(name, `Option ${name} (${attributeOf(name)}) is ${value === undefined ? 'missing' : `invalid: ${describe(value)}`}. Example: ${example}.`);
+      throw new ElevateConfigError(name, `Option ${name}${name == 'onError' ? '' : ` (${attributeOf(name)})`} is ${value === undefined ? 'missing' : `invalid: ${describe(value)}`}. Example: ${example}.`);
     }
   }
   // Only a DNS label becomes part of the host name, so no config can point requests at another host.

@@ -1,5 +1,6 @@
 import type { Config } from './config.js';
 import { toJson } from './json.js';
+import { report } from './log.js';
 import type { Keys } from './keys.js';
 import { notificationUrl, type NotificationType } from './notifications.js';
 import type { Outbox } from './outbox.js';
@@ -27,7 +28,10 @@ export function createNotifier(config: Config, keys: Keys, outbox: Outbox, isGra
     if (isGranted() || isAnonymous) {
       outbox.send(notificationUrl(config.apiBase, config.apiVersion, config.market, type, isAnonymous ? undefined : keys),
         body && toJson(body));
-    } else if (isPending() && held.push([type, body]) > MAX_HELD) held.shift();
+    } else if (isPending() && held.push([type, body]) > MAX_HELD) {
+      held.shift();
+      report('dropped', `dropped: more than ${MAX_HELD} held while consent is pending, the oldest`);
+    }
   }
   return {
     notify,

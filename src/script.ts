@@ -1,9 +1,10 @@
 /**
  * Script-tag entry: `<script src=".../elevate-tracker.min.js" data-cluster-id="w00000000" data-market="UK" async>`.
- * Reads the options from its own `data-*` attributes, replays the commands queued in `window.elevateTracker` and
+ * Reads the options from its own `data-*` attributes and from an `['init', options]` command queued before it loaded
+ * (a tag manager's injected script has no attributes), replays the commands queued in `window.elevateTracker` and
  * takes its place. Never throws into the page: a bad option is one console.error, and nothing else happens.
  */
-import { attributeOf, isBooleanOption, optionNames, resolveConfig } from './config.js';
+import { attributeOf, isBooleanOption, optionNames, rejectUnknownOptions, resolveConfig } from './config.js';
 import { describe, logError } from './log.js';
 import { startTracker } from './tracker.js';
 import type { Tracker } from './tracker-methods.js';
@@ -37,6 +38,34 @@ function readOptions(script: HTMLScriptElement) {
   return options;
 }
 
+/** The on-demand files, whose own options (script tag only, `sessionScript`…) give their URLs under other names. */
+type OnDemandFile = 'session' | 'impressions';
+
+/**
+ * The queue's first `['init', options]`, taken out of it: a copy of the options' own properties, made now. Anywhere
+ * in the queue, as a tag manager may add it after the page has queued its own commands.
+ */
+function takeInit(queued: unknown[]): Record<string, unknown> {
+  const at = queued.findIndex((command) => Array.isArray(command) && command[0] == 'init');
+  if (at < 0) return {};
+  const options = (queued.splice(at, 1)[0] as unknown[])[1];
+  if (options && typeof options == 'object') return { ...options };
+  throw new Error(`init needs the options, e.g. push(['init', { clusterId: 'w00000000', market: 'UK' }]).`);
+}
+
+/** An on-demand file's URL from its option (relative to the page), if it has one: http(s) only. */
+function fileOption(script: HTMLScriptElement, init: Record<string, unknown>, file: OnDemandFile) {
+  const name = file + 'Script';
+  const value = init[name] ?? script.getAttribute(attributeOf(name));
+  if (value == null) return;
+  let url: URL | undefined;
+  try {
+    url = new URL(value as string, document.baseURI);
+  } catch { /* told below */ }
+  if (typeof value == 'string' && url && /^https?:$/.test(url.protocol)) return url.href;
+  throw new Error(`Option ${name} (${attributeOf(name)}) is invalid: ${describe(value)}. Example: "/assets/elevate-tracker.${file}.3f9a1c.js".`);
+}
+
 /** Runs one command, `['click', ticket]`: only the tracker's own methods (never `__defineGetter__` and its kin). */
 function run(tracker: object, command: unknown) {
   let method = command;
@@ -48,7 +77,7 @@ function run(tracker: object, command: unknown) {
       if (name != 'push' && typeof own == 'function') return void own(...args);
     }
   } catch { /* unreadable (a revoked Proxy): reported below */ }
-  logError(`unknown command ${describe(method)}; e.g. push(['end'])`);
+  logError(method == 'init' ? 'init is read from the queue before the script loads, once: ignored.' : `unknown command ${describe(method)}; e.g. push(['end'])`);
 }
 
 function start(queue: unknown) {
@@ -56,18 +85,25 @@ function start(queue: unknown) {
   const isQueue = !queue || Array.isArray(queue);
   // What was queued before this file loaded, replayed when the tracker runs (its start is deferred): first, in order.
   const queued = isQueue ? [...(queue as unknown[] | undefined) || []] : [];
-  // The session shim and the impression watcher are modules beside this file, loaded only when needed
-  // (`data-session-api`; a marked ad in the page): found from this element's src alone. Async, so that a src they
-  // cannot be found beside (a data: URL) rejects rather than throws where they are loaded.
-  const load = async (file: string) => import(new URL(`elevate-tracker.${file}.js`, script.src).href);
+  const init = takeInit(queued);
+  const ticketAttribute = init.ticketAttribute ?? script.getAttribute(attributeOf('ticketAttribute'));
+  // The session shim and the impression watcher are modules beside this file (or where their options say), loaded
+  // only when needed (`data-session-api`; a marked ad in the page). Async, so that a URL they cannot be found at (a
+  // data: URL's neighbour) rejects rather than throws where they are loaded.
+  const load = async (file: OnDemandFile) =>
+    import(fileOption(script, init, file) ?? new URL(`elevate-tracker.${file}.js`, script.src).href);
   const tracker = startTracker({
     // Read and checked as the tracker starts, in a task of its own; until then clicks are noted by this attribute.
     config() {
-      const config = resolveConfig(readOptions(script));
-      if (config.sessionApi && !script.src) throw new Error('data-session-api needs <script src=".../elevate-tracker.min.js">.');
+      const { sessionScript, impressionsScript, ...options } = init;
+      rejectUnknownOptions(options);
+      const config = resolveConfig({ ...readOptions(script), ...options });
+      if (config.sessionApi && !script.src && sessionScript == null) throw new Error('data-session-api needs <script src=".../elevate-tracker.min.js">.');
+      // Checked now, so that a bad one is told at the start, not when the file is first needed.
+      for (const file of ['session', 'impressions'] as const) fileOption(script, init, file);
       return config;
     },
-    ticketAttribute: script.getAttribute(attributeOf('ticketAttribute')) ?? 'data-elevate-ticket',
+    ticketAttribute: typeof ticketAttribute == 'string' ? ticketAttribute : 'data-elevate-ticket',
     loaders: {
       sessionApi: async () => (await load('session')).attachSessionApi,
       impressions: async () => (await load('impressions')).watchImpressions,

@@ -7,7 +7,7 @@ import { listen } from './listen.js';
 import type { Config } from './config.js';
 import { createKeyStore } from './keys.js';
 import { createConsentRules, createConsentState } from './consent.js';
-import { createDebug, logError } from './log.js';
+import { createDebug, logError, setErrorHook } from './log.js';
 import { isTicket, type NotificationType } from './notifications.js';
 import { createNotifier } from './notifier.js';
 import { createOutbox } from './outbox.js';
@@ -105,6 +105,7 @@ export function startTracker({ config, ticketAttribute, loaders, onRun, onFail }
 
 /** The tracker's start: its parts, wired; `listeners` are those startTracker added (what removes them). */
 function runTracker(config: Config, loaders: Loaders, listeners: (() => void)[]): Running {
+  const clearErrorHook = setErrorHook(config.onError);
   const debug = createDebug(config.debug);
   const cookies = createCookieJar(config.cookieDomain);
   const isStopped = (): boolean => !stops.length;
@@ -143,7 +144,7 @@ function runTracker(config: Config, loaders: Loaders, listeners: (() => void)[])
   const { applyConsent, follow, consentTo } = createConsentRules(config, consent,
     { keys, outbox, cookies, sessions, sendHeld, dropHeld, isStopped });
   const lifecycle = watchPageLifecycle(config, keys, outbox, cookies, { isGranted, follow });
-  const stops = [...listeners, watchAds(config, loaders.impressions, adImpression, isStopped), lifecycle.stop];
+  const stops = [...listeners, clearErrorHook, watchAds(config, loaders.impressions, adImpression, isStopped), lifecycle.stop];
   applyConsent(true);
 
   debug('started', keys);

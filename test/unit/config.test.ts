@@ -79,7 +79,8 @@ describe('resolveConfig', () => {
     [{ clusterId: 'w0', market: 'UK', debug: 'yes' }, 'debug: Option debug (data-debug) is invalid: "yes". Example: true.'],
     [{ clusterId: 'w0', market: 'UK', consent: 'yes' }, 'consent: Option consent (data-consent) is invalid: "yes". Example: "pending".'],
     [{ clusterId: 'w0', market: 'UK', globalPrivacyControl: 'no' }, 'globalPrivacyControl: Option globalPrivacyControl (data-global-privacy-control) is invalid: "no". Example: false.'],
-    [{ clusterId: 'w0', market: 'UK', clusterID: 'w1' }, 'clusterID: Unknown option clusterID; known options: clusterId, market, apiBase, ticketAttribute, cookieDomain, customerKeyCookie, sessionKeyCookie, sessionTimeout, debug, sessionApi, consent, globalPrivacyControl, serverKeyCookies, apiVersion, anonymousTracking.'],
+    [{ clusterId: 'w0', market: 'UK', clusterID: 'w1' }, 'clusterID: Unknown option clusterID; known options: clusterId, market, apiBase, ticketAttribute, cookieDomain, customerKeyCookie, sessionKeyCookie, sessionTimeout, debug, sessionApi, consent, globalPrivacyControl, serverKeyCookies, apiVersion, anonymousTracking, onError.'],
+    [{ clusterId: 'w0', market: 'UK', onError: 'report' }, 'onError: Option onError is invalid: "report". Example: (error) => Sentry.captureException(error).'],
   ])('rejects %j with a message naming the option and an example', (options, message) => {
     expect(messageOf(options)).toBe(message);
   });
