@@ -22,7 +22,7 @@ const node = { platform: 'node', target: 'node20' };
  * module of its own and startTracker 61 lines; 8,684 B with the start and each click's work deferred to a task of
  * their own; 8,863 B with the script tag's options read in that task too: start about 1.5 → 1.2 ms against the
  * official client's 1.2–1.4 ms on this machine; 8,912 B once the queue is replayed whole before the clicks held,
- * and bad options leave an inert tracker; 9,494 B with issue 17's init command, onError hook and on-demand file
+ * and bad options leave an inert tracker; 9,476 B with issue 17's init command, onError hook and on-demand file
  * options).
  */
 /**
