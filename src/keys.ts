@@ -1,6 +1,7 @@
 import { v4 as newKey } from 'uuid';
 import type { Config } from './config.js';
 import type { CookieJar } from './cookie-jar.js';
+import { isCustomerKey } from './is-customer-key.js';
 
 /** The pair of keys every notification carries. */
 export interface Keys {
@@ -24,9 +25,8 @@ export interface KeyStore extends Keys {
 
 const DAY = 86_400_000;
 
-/** A customerKey is a UUID or a site's own key: 1–256 URL-safe characters, never an e-mail address. */
-export const isCustomerKey = (value: unknown): value is string =>
-  typeof value == 'string' && /^[\w.:+/=~-]{1,256}$/.test(value);
+// The rule lives in a module of its own, which the server's files share without the key store (issue 17).
+export { isCustomerKey };
 
 /** A sessionKey is a UUID v4, as the tracker issues them (uuid's `validate` also takes other versions, nil and max). */
 export const isSessionKey = (value: unknown): value is string =>

@@ -1,6 +1,7 @@
 import { MAX_TIMER_MS, presentClient, resolveAdminOptions } from './admin-options.js';
 import type { AdminApiVersion, AdminClientOptions, AdminSettings } from './admin-options.js';
 import { createAdminRequest, sleep } from './admin-request.js';
+import { customerKeyProblem } from './customer-key-problem.js';
 import { EventDataError } from './errors.js';
 import { ownOptions } from './own-options.js';
 
@@ -37,9 +38,12 @@ export interface WaitForJobOptions {
 }
 
 export interface EventDataClient {
-  /** Starts a job removing all data Elevate holds about the visitor `customerKey`. */
+  /**
+   * Starts a job removing all data Elevate holds about the visitor `customerKey`. A key the tracker refuses (an
+   * e-mail address, anything but 1–256 URL-safe characters) rejects with `invalid-arguments` before any request.
+   */
   createRemoveCustomerJob(customerKey: string): Promise<EventDataJob>;
-  /** Starts a job exporting all data Elevate holds about the visitor `customerKey`. */
+  /** Starts a job exporting all data Elevate holds about the visitor `customerKey`; refuses keys as `createRemoveCustomerJob` does. */
   createExportCustomerJob(customerKey: string): Promise<EventDataJob>;
   /** The current status of job `jid`; an unknown jid gives status `not_found`. */
   getJobStatus(jid: string): Promise<EventDataJob>;
@@ -81,6 +85,13 @@ export function createEventDataJobs(settings: AdminSettings): EventDataClient {
     throw new EventDataError('invalid-response', `${label} answered ${status} without an EventDataJobResult { jid, status }`, { status });
   }
 
+  /** A job for a key the tracker never sends would find nothing and still report success: refused before any request. */
+  async function createJob(endpoint: string, customerKey: string): Promise<EventDataJob> {
+    const problem = customerKeyProblem(customerKey);
+    if (problem) throw new EventDataError('invalid-arguments', problem.message);
+    return send('POST', endpoint, 'customerKey', customerKey);
+  }
+
   async function waitForJob(jid: string, options: WaitForJobOptions = {}): Promise<EventDataJob> {
     const { timeoutMs: waitMs = 600_000, intervalMs = 1000, onProgress, signal } = ownOptions(options ?? {});
     checkWaitMs('timeoutMs', waitMs, 600_000);
@@ -115,8 +126,8 @@ export function createEventDataJobs(settings: AdminSettings): EventDataClient {
   }
 
   return {
-    createRemoveCustomerJob: (customerKey: string) => send('POST', 'create-remove-customer-job', 'customerKey', customerKey),
-    createExportCustomerJob: (customerKey: string) => send('POST', 'create-export-customer-job', 'customerKey', customerKey),
+    createRemoveCustomerJob: (customerKey: string) => createJob('create-remove-customer-job', customerKey),
+    createExportCustomerJob: (customerKey: string) => createJob('create-export-customer-job', customerKey),
     getJobStatus: (jid: string) => send('GET', 'job-status', 'jid', jid),
     waitForJob,
   };

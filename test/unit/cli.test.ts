@@ -90,8 +90,10 @@ describe('commands', () => {
     expect(code).toBe(0);
     for (const text of ['remove-customer <customerKey>', 'export-customer <customerKey>', 'job-status <jid>',
       '--cluster-id <id>', '--api-base <url>', '--api-version <version>', '--wait', '--json', '-h, --help', '--version',
-      'ELEVATE_API_KEY', 'ELEVATE_CLUSTER_ID', 'ELEVATE_API_BASE', 'Exit codes:',
-      '0  Success', '2  Bad usage', '3  Bad credentials', '4  Server or network failure', '5  The job ended in error']) {
+      'ELEVATE_API_KEY', 'ELEVATE_CLUSTER_ID', 'ELEVATE_API_BASE', 'ELEVATE_API_VERSION', 'Exit codes:',
+      '0  Success', '2  Bad usage', '3  Bad credentials', '4  Server or network failure', '5  The job ended in error',
+      '--from <file>', '--column <name|n>', '--concurrency <n>', '--state <file>', '--retry-unknown', '130  --from: interrupted',
+      'the one forget() returned']) {
       expect(stdout).toContain(text);
     }
     expect((await runCli(['-h'], {})).stdout).toBe(stdout);
@@ -109,6 +111,15 @@ describe('exit codes', () => {
     [['job-status', 'j1', '--api-version', 'v9'], 'elevate-tracker: Invalid option apiVersion: "v9" is not one of v2, admin/v3, admin/v4'],
     [['job-status', 'j1', '--cluster-id', 'evil.example/x'], 'elevate-tracker: Invalid option clusterId: "evil.example/x" is not a cluster ID'],
     [['job-status', 'j1', '--retries', 'many'], 'elevate-tracker: --retries "many" is not valid'],
+    [['remove-customer', 'c1', '--column', 'customerKey'], 'elevate-tracker: --column goes with --from <file>'],
+    [['export-customer', 'c1', '--retry-unknown'], 'elevate-tracker: --retry-unknown goes with --from <file>'],
+    [['job-status', '--from', 'jids.txt'], 'elevate-tracker: --from goes with remove-customer and export-customer'],
+    [['remove-customer', 'c1', '--from', 'keys.txt'], 'elevate-tracker: remove-customer takes a customerKey or --from <file>, not both'],
+    [['remove-customer', '--from', 'keys.txt', '--wait'], 'elevate-tracker: --wait follows one job: run job-status <jid> for the jids of a --from run'],
+    [['remove-customer', '--from', 'keys.txt', '--concurrency', '0'], 'elevate-tracker: --concurrency "0" is not valid'],
+    [['remove-customer', '--from', 'keys.txt', '--concurrency', '17'], 'elevate-tracker: --concurrency "17" is not valid'],
+    [['remove-customer', '--from', 'keys.txt', '--concurrency', '2.5'], 'elevate-tracker: --concurrency "2.5" is not valid'],
+    [['remove-customer', '--from', join(tmpdir(), 'elevate-cli-no-such-file.txt')], 'elevate-tracker: cannot read --from'],
   ])('2 for bad usage or input: %j', { concurrent: true }, async (args, message) => {
     const { code, stderr } = await runCli(args);
     expect(code).toBe(2);
@@ -192,6 +203,45 @@ describe('exit codes', () => {
     expect(code).toBe(5);
     expect(stderr).toMatch(new RegExp(`Export job (${UUID}): created\n(.|\n)*Export job \\1: error\nelevate-tracker: Job \\1 ended in error\n$`));
     expect(JSON.parse(stdout).error).toMatchObject({ code: 'job-failed' });
+  });
+});
+
+describe('keys the tracker refuses (issue 17)', () => {
+  it.each([
+    ['remove-customer', 'jane.doe@example.com', 'customerKey looks like an e-mail address, which the tracker never sends as a key (setCustomerKey refuses it)'],
+    ['export-customer', 'Jane Doe', 'customerKey is not a key the tracker sends (1–256 characters: letters, digits and _ . : + / = ~ -)'],
+  ])('%s %j: exit code 2 before any request, saying what to pass instead', { concurrent: true }, async (command, customerKey, problem) => {
+    const { code, stdout, stderr } = await runCli([command, customerKey, '--json']);
+    const message = `${problem}: pass the customerKey the tracker used instead: the one forget() returned, the key your site gave setCustomerKey, or the visitor's customerKey cookie`;
+    expect(code).toBe(2);
+    expect(stderr).toBe(`elevate-tracker: ${message}\nRun elevate-tracker --help for usage.\n`);
+    expect(JSON.parse(stdout)).toEqual({ error: { code: 'invalid-arguments', message } });
+    expect(standIn.requests).toEqual([]);
+  });
+});
+
+describe('ELEVATE_API_VERSION (issue 17)', () => {
+  /** The usual environment (apiBase is known once the stand-in listens) with ELEVATE_API_VERSION. */
+  const env = (version: string) => ({ ELEVATE_API_KEY: KEY, ELEVATE_API_BASE: apiBase, ELEVATE_API_VERSION: version });
+
+  it('chooses the API version when --api-version is not given, with the end-of-life warning', async () => {
+    const { code, stderr } = await runCli(['remove-customer', 'c1'], env('admin/v3'));
+    expect(code).toBe(0);
+    expect(stderr).toContain('Elevate\'s admin/v3 API is supported until 2026-12-31');
+    expect(standIn.requests).toMatchObject([{ prefix: 'admin/v3', endpoint: 'create-remove-customer-job' }]);
+  });
+
+  it('loses to --api-version, and is ignored when empty', async () => {
+    expect((await runCli(['job-status', 'j1', '--api-version', 'admin/v4'], env('v2'))).code).toBe(5);
+    expect((await runCli(['job-status', 'j1'], env(''))).code).toBe(5);
+    expect(standIn.requests.map(({ prefix }) => prefix)).toEqual(['admin/v4', 'admin/v4']);
+  });
+
+  it('is checked as the client checks apiVersion, and named in the message', async () => {
+    const { code, stderr } = await runCli(['job-status', 'j1'], env('admin/v9'));
+    expect(code).toBe(2);
+    expect(stderr).toContain('elevate-tracker: ELEVATE_API_VERSION: Invalid option apiVersion: "admin/v9" is not one of v2, admin/v3, admin/v4. Example: "admin/v4".');
+    expect(standIn.requests).toEqual([]);
   });
 });
 

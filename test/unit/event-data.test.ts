@@ -145,12 +145,12 @@ describe('endpoints', () => {
 
   it.each(['v2', 'admin/v3', 'admin/v4'] as const)('serves all three endpoints under %s', async (apiVersion) => {
     const client = createClient({ apiVersion });
-    const removal = await client.createRemoveCustomerJob('c/1 & ö=?');
+    const removal = await client.createRemoveCustomerJob('c/1+x=~:.');
     const exported = await client.createExportCustomerJob('c2');
     expect(removal).toEqual({ jid: expect.any(String), status: 'created' });
     expect(await client.getJobStatus(removal.jid)).toEqual({ jid: removal.jid, status: expect.stringMatching(/^(created|waiting|running|done)$/) });
     expect(standIn.requests).toEqual([
-      { method: 'POST', prefix: apiVersion, endpoint: 'create-remove-customer-job', query: { customerKey: 'c/1 & ö=?' }, status: 200 },
+      { method: 'POST', prefix: apiVersion, endpoint: 'create-remove-customer-job', query: { customerKey: 'c/1+x=~:.' }, status: 200 },
       { method: 'POST', prefix: apiVersion, endpoint: 'create-export-customer-job', query: { customerKey: 'c2' }, status: 200 },
       { method: 'GET', prefix: apiVersion, endpoint: 'job-status', query: { jid: removal.jid }, status: 200 },
     ]);
@@ -161,6 +161,22 @@ describe('endpoints', () => {
     const client = createClient();
     for (const call of [() => client.createRemoveCustomerJob(''), () => client.createExportCustomerJob(' '), () => client.getJobStatus('')]) {
       expect(await rejectionOf(call())).toMatchObject({ code: 'invalid-arguments' });
+    }
+    expect(standIn.requests).toEqual([]);
+  });
+
+  it.each([
+    ['jane@example.com', 'customerKey looks like an e-mail address, which the tracker never sends as a key (setCustomerKey refuses it)'],
+    ['c 1 & ö', 'customerKey is not a key the tracker sends (1–256 characters: letters, digits and _ . : + / = ~ -)'],
+    ['k'.repeat(257), 'customerKey is not a key the tracker sends (1–256 characters: letters, digits and _ . : + / = ~ -)'],
+  ])('refuses a customerKey the tracker refuses, %s, with invalid-arguments, before any request (issue 17)', async (customerKey, problem) => {
+    const instead = 'pass the customerKey the tracker used instead: the one forget() returned, the key your site gave setCustomerKey, or the visitor\'s customerKey cookie';
+    const client = createClient();
+    for (const call of [() => client.createRemoveCustomerJob(customerKey), () => client.createExportCustomerJob(customerKey)]) {
+      const error = await rejectionOf(call());
+      expect(error).toMatchObject({ code: 'invalid-arguments', mayHaveArrived: false, message: `${problem}: ${instead}` });
+      // Never quoted: it may be an e-mail address, and messages end up in logs.
+      expect(error.message).not.toContain(customerKey);
     }
     expect(standIn.requests).toEqual([]);
   });
