@@ -1,13 +1,21 @@
-// Builds dist/ from src/ with esbuild: one row per output, sizes printed, every browser file held to a gzip budget.
+// Builds dist/ from src/ with esbuild: one row per output, sizes printed, every browser file held to a gzip budget
+// and its SRI hash printed and written to dist/integrity.json.
 import { analyzeMetafile, build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { gzipSync, brotliCompressSync } from 'node:zlib';
 
 const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
 const banner = `/*! elevate-tracker v${version} | MIT */`;
 const browser = { platform: 'browser', target: ['es2020', 'chrome91', 'edge91', 'firefox90', 'safari15'] };
 const node = { platform: 'node', target: 'node20' };
+/** The adapters' imports of the npm entry (src/index.ts) stay imports of dist/index.js, beside them: not a copy. */
+const npmEntryBeside = { name: 'npm-entry-beside', setup(build) {
+  const entry = new URL('./src/index.js', import.meta.url).pathname;
+  build.onResolve({ filter: /\/index\.js$/ }, ({ path, resolveDir }) =>
+    (new URL(path, `file://${resolveDir}/`).pathname == entry ? { path: './index.js', external: true } : undefined));
+} };
 
 /**
  * entry, esbuild options, outfile, gzip budget in bytes (every browser file; the build fails above any of them). The
@@ -42,6 +50,13 @@ const outputs = [
   // The ad-impression watcher for the script tag, which imports it once a marked ad is in the page.
   { entry: 'src/impressions.ts', outfile: 'dist/elevate-tracker.impressions.js', budget: 850,
     options: { ...browser, format: 'esm', minify: true } },
+  // The consent managers' adapters for the script tag (issue 17): a file a site adds beside the tracker's tag, which
+  // tells it through its queue; the tracker itself carries none of it.
+  { entry: 'src/consent-managers/script.ts', outfile: 'dist/elevate-tracker.consent.js', budget: 2950,
+    options: { ...browser, format: 'iife', minify: true } },
+  // The same adapters for npm (`elevate-tracker/consent`), unminified like the npm entry; they import nothing of it.
+  { entry: 'src/consent-managers/index.ts', outfile: 'dist/consent.js', budget: 3450,
+    options: { ...browser, format: 'esm', packages: 'external' } },
   // The npm entry, unminified, with its comments (the site's bundler minifies it; the bench measures that): its budget
   // guards against something large slipping in. What it imports only when needed (the session shim, the impression
   // watcher) stays a dynamic import of a chunk of its own, so that the site's bundler splits it off too; each chunk
@@ -49,6 +64,13 @@ const outputs = [
   { entry: 'src/index.ts', outfile: 'dist/index.js', budget: 11400, chunkBudget: 4000,
     options: { ...browser, format: 'esm', packages: 'external', splitting: true, outdir: 'dist', entryNames: '[name]',
       chunkNames: 'chunks/[name]-[hash]' } },
+  // The framework adapters (issue 17), unminified like the npm entry: react and vue stay imports of the site's own
+  // copy, and the tracker is the npm entry's (npmEntryBeside), so a site with both has one tracker module. The
+  // React file keeps its entry's 'use client' directive, right after the banner.
+  { entry: 'src/react/index.ts', outfile: 'dist/react.js', budget: 1600,
+    options: { ...browser, format: 'esm', packages: 'external', plugins: [npmEntryBeside] } },
+  { entry: 'src/vue.ts', outfile: 'dist/vue.js', budget: 900,
+    options: { ...browser, format: 'esm', packages: 'external', plugins: [npmEntryBeside] } },
   { entry: 'src/server/index.ts', outfile: 'dist/server.js',
     options: { ...node, format: 'esm', packages: 'external' } },
   { entry: 'src/server/cli.ts', outfile: 'dist/cli.js',
@@ -70,6 +92,9 @@ if (process.argv.includes('--analyze')) {
 
 // Declarations for the npm entries (tsc reads tsconfig.build.json).
 execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
+// `elevate-tracker/global` is types only (src/global.ts); this empty module is what a bundler finds for
+// `import 'elevate-tracker/global'` (package.json's exports), so that the import resolves there too.
+writeFileSync('dist/types/global.js', `${banner}\nexport {};\n`);
 
 let overBudget = false;
 /** Each output file with its budget: a split entry's chunks (dist/chunks/…) have the entry's chunkBudget. */
@@ -85,6 +110,21 @@ const rows = files.map(({ outfile, budget }) => {
   return { output: outfile, raw: code.length, gzip, brotli, budget: verdict };
 });
 console.table(rows);
+
+// Subresource Integrity of every browser file (base64 of the SHA-384 of its bytes), for `integrity="sha384-…"` on a
+// script tag from a CDN: printed, and written to dist/integrity.json keyed by the path under dist/ (README: "Self-hosting
+// and CDN").
+const browserFiles = present.flatMap(({ options }, index) => options.platform == 'browser'
+  ? Object.keys(results[index].metafile.outputs).filter((file) => file.endsWith('.js')) : []).sort();
+const integrity = Object.fromEntries(browserFiles.map((file) =>
+  [file.replace(/^dist\//, ''), `sha384-${createHash('sha384').update(readFileSync(file)).digest('base64')}`]));
+writeFileSync('dist/integrity.json', `${JSON.stringify(integrity, null, 2)}\n`);
+// In the table's order (the script tag's file first): the hash, two spaces, the file.
+for (const { output } of rows) {
+  const hash = integrity[output.replace(/^dist\//, '')];
+  if (hash) console.log(`${hash}  ${output}`);
+}
+
 if (overBudget) {
   console.error(`build: over its gzip budget: ${rows.filter((row) => row.budget.includes('OVER')).map((row) => row.output).join(', ')}`);
   process.exit(1);

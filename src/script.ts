@@ -7,9 +7,7 @@
 import { attributeOf, isBooleanOption, optionNames, rejectUnknownOptions, resolveConfig } from './config.js';
 import { describe, logError } from './log.js';
 import { startTracker } from './tracker.js';
-import type { Tracker } from './tracker-methods.js';
-
-type ScriptTracker = Tracker & { push(...commands: unknown[]): void };
+import type { ScriptTracker } from './global.js';
 
 const GLOBAL = 'elevateTracker';
 /** Marks the tracker this file publishes, so that a second copy knows it: markup cannot set a Symbol-keyed property. */

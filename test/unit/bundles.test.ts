@@ -9,7 +9,8 @@ const BROWSER_BUNDLES = readdirSync(new URL('../../dist/', import.meta.url), { r
 
 it('finds the browser bundles, the npm entry\'s chunks included', () => {
   const named = BROWSER_BUNDLES.filter((name) => !name.startsWith('dist/chunks/'));
-  expect(named.sort()).toEqual(['dist/elevate-tracker.impressions.js', 'dist/elevate-tracker.min.js', 'dist/elevate-tracker.session.js', 'dist/index.js']);
+  expect(named.sort()).toEqual(['dist/consent.js', 'dist/elevate-tracker.consent.js', 'dist/elevate-tracker.impressions.js',
+    'dist/elevate-tracker.min.js', 'dist/elevate-tracker.session.js', 'dist/index.js', 'dist/react.js', 'dist/vue.js']);
   expect(BROWSER_BUNDLES.filter((name) => name.startsWith('dist/chunks/')).length).toBeGreaterThanOrEqual(2);
 });
 
