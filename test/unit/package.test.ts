@@ -217,11 +217,13 @@ it('a CommonJS require() of the package works on this Node (engines: require of 
 });
 
 it("npm install-scripts ls: no dependency's install script is left unreviewed (esbuild's postinstall is denied)", async () => {
-  const pending = async () => JSON.parse((await run('npm', ['install-scripts', 'ls', '--json'], clone)).stdout).allowScripts;
+  const pending = async (dir: string) => JSON.parse((await run('npm', ['install-scripts', 'ls', '--json'], dir)).stdout).allowScripts
+    .map(({ name }: { name: string }) => name);
   expect(manifest.allowScripts).toEqual({ esbuild: false });
-  expect(await pending()).toEqual([]);
-  // Without the entry, npm 11 names esbuild's postinstall as unreviewed.
+  // The repository as installed. (The copy below reaches node_modules through a symlink, which npm 11 reads less
+  // strictly: it lists packages without install scripts there too, so only esbuild's presence is checked in it.)
+  expect(await pending(ROOT)).toEqual([]);
   const withoutIt = Object.fromEntries(Object.entries(manifest).filter(([key]) => key != 'allowScripts'));
   writeFileSync(join(clone, 'package.json'), JSON.stringify(withoutIt, null, 2));
-  expect((await pending()).map(({ name }: { name: string }) => name)).toContain('esbuild');
+  expect(await pending(clone), 'without the entry, npm 11 names esbuild\'s postinstall as unreviewed').toContain('esbuild');
 });
