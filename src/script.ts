@@ -44,7 +44,11 @@ type OnDemandFile = 'session' | 'impressions';
  * in the queue, as a tag manager may add it after the page has queued its own commands.
  */
 function takeInit(queued: unknown[]): Record<string, unknown> {
-  const at = queued.findIndex((command) => Array.isArray(command) && command[0] == 'init');
+  const at = queued.findIndex((command) => {
+    try {
+      return Array.isArray(command) && command[0] === 'init';
+    } catch { /* unreadable (a revoked Proxy): a command, reported when it runs */ }
+  });
   if (at < 0) return {};
   const options = (queued.splice(at, 1)[0] as unknown[])[1];
   if (options && typeof options == 'object') return { ...options };
@@ -75,7 +79,7 @@ function run(tracker: object, command: unknown) {
       if (name != 'push' && typeof own == 'function') return void own(...args);
     }
   } catch { /* unreadable (a revoked Proxy): reported below */ }
-  logError(method == 'init' ? 'init is read from the queue before the script loads, once: ignored.' : `unknown command ${describe(method)}; e.g. push(['end'])`);
+  logError(method === 'init' ? 'init is read from the queue before the script loads, once: ignored.' : `unknown command ${describe(method)}; e.g. push(['end'])`);
 }
 
 function start(queue: unknown) {

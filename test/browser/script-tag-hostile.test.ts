@@ -169,8 +169,10 @@ describe('the script tag\'s queue (item 7)', () => {
       options: { apiBase: h.apiBase, market: 'UK' },
       before: `const circular = []; circular.push(circular);
         const trap = new Proxy({}, { get() { throw new Error('trap'); }, getPrototypeOf() { throw new Error('trap'); } });
+        const gone = Proxy.revocable([], {});
+        gone.revoke();
         window.elevateTracker = [
-          ['__defineGetter__', 'customerKey', () => 'planted'], ['x', 1n], ['x', circular], ['x', trap], trap,
+          ['__defineGetter__', 'customerKey', () => 'planted'], ['x', 1n], ['x', circular], ['x', trap], trap, gone.proxy,
           ['setConsent', 'denied'],
         ];`,
       body: TILE,
@@ -187,7 +189,7 @@ describe('the script tag\'s queue (item 7)', () => {
     expect(thrown).toEqual([]);
     expect(await opened.page.evaluate(() => [(window as any).elevateTracker.customerKey, (window as any).elevateTracker.sessionKey]))
       .not.toContain('planted');
-    expect(opened.consoleErrors).toHaveLength(10);
+    expect(opened.consoleErrors).toHaveLength(11);
     expect(opened.consoleErrors.every(isOurs)).toBe(true);
     expect(opened.consoleErrors.slice(-1)).toEqual([`[elevate-tracker] unknown command "clik"; e.g. push(['end'])`]);
     // The denial queued last was applied: nothing is sent.
