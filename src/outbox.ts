@@ -32,9 +32,11 @@ const MAX_QUEUED = 1000;
 /**
  * How long a tab holds the lock before it reads what is stored. Chromium keeps a copy of localStorage in each tab's
  * process and updates it a moment after another tab's change, so a tab granted the lock right after another took
- * the entries could still read them and send them twice (in 7.5% of rounds of eight tabs opening at once).
+ * the entries could still read them and send them twice (in 7.5% of rounds of eight tabs opening at once without a
+ * wait; with 100 ms, a loaded 2-core CI machine still had three of four fresh tabs send them, the copy 200–300 ms
+ * late). Only pages that find something stored wait, off the main thread.
  */
-const STORAGE_SETTLE = 100;
+const STORAGE_SETTLE = 300;
 
 /**
  * The entries beyond the bounds, given newest first: beyond MAX_QUEUED in all, and among those `isWaiting` says count

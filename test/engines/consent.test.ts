@@ -44,7 +44,9 @@ describe.each(inject('engines'))('$name', (launch) => {
     expect((await trackerCookies(tab)).elevate_customer_key).toBe(after.query.customerKey);
   });
 
-  describe('a page restored from the back/forward cache', () => {
+  // Whether a page is kept in the back/forward cache is the browser's choice: Firefox evicted one under a loaded CI
+  // machine's memory pressure once (restored as a fresh load). Tried once more then; a real regression fails both.
+  describe('a page restored from the back/forward cache', { retry: 1 }, () => {
     /** Leaves /shop for /other (tracked with `otherConsent`), runs `there` on it, and goes back to the cached /shop. */
     async function elsewhere(tab: Tab, otherConsent: string, there: () => Promise<unknown>) {
       spec.site.setPage('/other', trackerPage('script', { options: spec.options({ consent: otherConsent }), body: '<p>other</p>' }));

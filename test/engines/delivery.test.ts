@@ -139,7 +139,7 @@ describe.each(inject('engines'))('$name', (launch) => {
       const tabs = await Promise.all([1, 2, 3, 4].map(() => context.newTab()));
       await Promise.all(tabs.map((tab) => tab.goto(spec.site.siteUrl + '/tab')));
       await api().waitFor(10 * (round + 1), { type: 'click', timeoutMs: 10_000 });
-      await sleep(800); // the last tab takes its turn under the lock 0.4 s after the first
+      await sleep(1_300); // the last tab takes its turn under the lock 0.9 s after the first
       await context.close();
     }
     const sent = api().delivered('click').map((click) => click.ticket!);
