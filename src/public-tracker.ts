@@ -13,15 +13,15 @@ type IsTrue<T extends true> = T;
 export type EveryMethodListed = IsTrue<[Unlisted] extends [never] ? true : false>;
 
 /**
- * The object the site holds. Each method runs `methods()`, which starts the tracker if it has not run yet and sends
- * what it holds first (undefined if it could not start: bad options; then the calls go to an inert tracker), and is
- * safe to call with anything: an argument that throws when it is read (a getter, a revoked Proxy) or converted (a
- * Symbol, a BigInt) becomes one console error naming the call, never an exception in the page. Built as the script
- * runs, so it costs a loop, not the methods' code.
+ * The object the site holds. Each method runs `methods(name)`, which starts the tracker if it has not run yet and sends
+ * what it holds first (undefined if it could not or need not start: bad options, or destroyed before it; then the
+ * calls go to an inert tracker), and is safe to call with anything: an argument that throws when it is read (a
+ * getter, a revoked Proxy) or converted (a Symbol, a BigInt) becomes one console error naming the call, never an
+ * exception in the page. Built as the script runs, so it costs a loop, not the methods' code.
  */
-export function publicTracker(methods: () => Tracker | undefined): Tracker {
+export function publicTracker(methods: (name?: string) => Tracker | undefined): Tracker {
   let inert: Tracker | undefined;
-  const target = () => methods() ?? (inert ||= inertTracker());
+  const target = (name?: string) => methods(name) ?? (inert ||= inertTracker());
   const tracker = {
     get customerKey() { return target().customerKey; },
     get sessionKey() { return target().sessionKey; },
@@ -30,7 +30,7 @@ export function publicTracker(methods: () => Tracker | undefined): Tracker {
   for (const name of METHOD_NAMES) {
     tracker[name] = (...args: unknown[]) => {
       try {
-        return (target()[name] as (...args: unknown[]) => unknown)(...args);
+        return (target(name)[name] as (...args: unknown[]) => unknown)(...args);
       } catch {
         logError(`${name}(${args.map(describe).join(', ')}) failed: invalid argument; see the README's API section.`);
       }

@@ -57,7 +57,8 @@ export interface Start {
 export function startTracker({ config, ticketAttribute, loaders, onRun, onFail }: Start): Tracker {
   const held: MarkedClick[] = [];
   let running: Running | undefined;
-  let hasFailed = false;
+  /** Bad options, or destroyed before the start: nothing runs, and calls go to an inert tracker. */
+  let isInert = false;
   /** While `onRun` replays what was queued before: the clicks held come after it, not amid it. */
   let isReplaying = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -65,8 +66,7 @@ export function startTracker({ config, ticketAttribute, loaders, onRun, onFail }
     try {
       running = runTracker(typeof config == 'function' ? config() : config, loaders, own);
     } catch (error) {
-      hasFailed = true;
-      own.forEach((stop) => stop());
+      stop();
       logError((error as Error).message);
       return onFail?.();
     }
@@ -79,7 +79,7 @@ export function startTracker({ config, ticketAttribute, loaders, onRun, onFail }
   function run() {
     clearTimeout(timer);
     timer = undefined;
-    if (!running && !hasFailed) begin();
+    if (!running && !isInert) begin();
     if (!isReplaying) held.splice(0).forEach((click) => running?.onMarkedClick(...click));
     return running;
   }
@@ -95,9 +95,16 @@ export function startTracker({ config, ticketAttribute, loaders, onRun, onFail }
     listen(window, 'pagehide', () => onHidden(true)),
     listen(document, 'visibilitychange', () => isPageHidden() && onHidden()),
   ];
+  function stop() {
+    isInert = true;
+    clearTimeout(timer);
+    own.forEach((stopIt) => stopIt());
+  }
   runSoon();
   let methods: Tracker | undefined;
-  return publicTracker(() => {
+  return publicTracker((name) => {
+    // destroy() before the start with nothing noted or queued (React StrictMode's first mount): nothing to start.
+    if (name == 'destroy' && !running && !held.length && !onRun) return void stop();
     const parts = run();
     return parts && (methods ||= trackerMethods(parts));
   });

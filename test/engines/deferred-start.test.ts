@@ -96,4 +96,34 @@ describe.each(inject('engines'))('$name', (launch) => {
       .toEqual(['', true]);
     expect(await tab.context.cookies()).toEqual([]);
   });
+
+  it('npm: destroy() before the start (React StrictMode\'s first mount) starts nothing; a click noted first is still sent', async () => {
+    spec.site.setPage('/plain', '<!doctype html><p>a page of the site without the tracker</p>');
+    const tab = (await spec.newContext()).tabs[0];
+    await tab.goto(spec.site.siteUrl + '/plain');
+    const stored = { url: `${spec.site.apiBase}/api/storefront/v3/notifications/click?customerKey=c-stored&market=UK&sessionKey=0b05119e-eeb8-418a-bbfb-defa0dde417e`,
+      body: JSON.stringify({ ticket: 'T-stored' }), at: Date.now(), tries: 0, due: Date.now() };
+    await tab.evaluate((entry) => localStorage.setItem('elevate_outbox', JSON.stringify([entry])), stored);
+    const page = (inline: string) => `<!doctype html><html><head><meta charset="utf-8"><title>shop</title>
+      <script type="importmap">${JSON.stringify({ imports: { uuid: '/node_modules/uuid/dist/index.js', 'js-cookie': '/node_modules/js-cookie/dist/js.cookie.mjs' } })}</script>
+      </head><body><a id="tile" data-elevate-ticket="T-early">tile</a><script type="module">
+      import { createTracker } from '/dist/index.js';
+      const tracker = createTracker(${JSON.stringify(spec.options())});
+      ${inline}
+      tracker.destroy();
+      window.destroyed = true;
+      </script></body></html>`;
+    spec.site.setPage('/destroyed', page(''));
+    await tab.goto(spec.site.siteUrl + '/destroyed');
+    await tab.waitFor(() => (window as any).destroyed);
+    await tab.evaluate(() => new Promise((resolve) => setTimeout(resolve, 600)));
+    expect(spec.site.api.requests, 'nothing read, taken or sent').toEqual([]);
+    expect(await tab.context.cookies()).toEqual([]);
+    expect(await tab.evaluate(() => localStorage.getItem('elevate_outbox'))).toContain('T-stored');
+    // A click noted before destroy() is not lost: the tracker starts to send it, then stops.
+    spec.site.setPage('/clicked', page(`document.getElementById('tile').click();`));
+    await tab.goto(spec.site.siteUrl + '/clicked');
+    const clicks = await spec.site.api.waitFor(2, { type: 'click' });
+    expect(clicks.map((click) => click.ticket).sort()).toEqual(['T-early', 'T-stored']);
+  });
 });
